@@ -1,0 +1,58 @@
+package io.redstats.contract.event;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Every Kafka topic of RED_STATS with its serdes. Producers and consumers use these, never a string
+ * literal. Both topics are keyed by image_id, so every repeat of an image lands in one partition
+ * and the dedup store for it lives in one task.
+ */
+public final class Topics {
+
+  /** What ingest acknowledged, repeats included. */
+  public static final Topic RAW =
+      new Topic("redstats.events.raw", Serdes.Long(), EventSerde.INSTANCE);
+
+  /** One record per image, written by the dedup topology with exactly-once semantics. */
+  public static final Topic CANONICAL =
+      new Topic("redstats.events.canonical", Serdes.Long(), EventSerde.INSTANCE);
+
+  private Topics() {}
+
+  /** A topic name with the serdes of its key (image_id) and value (the event). */
+  public record Topic(String name, Serde<Long> keySerde, Serde<StatEvent> valueSerde) {}
+
+  /** The JSON serde of {@link StatEvent}, in the form {@link EventJson} writes. */
+  public static final class EventSerde implements Serde<StatEvent> {
+    public static final EventSerde INSTANCE = new EventSerde();
+
+    @Override
+    public Serializer<StatEvent> serializer() {
+      return (topic, event) -> event == null ? null : EventJson.toBytes(event);
+    }
+
+    @Override
+    public Deserializer<StatEvent> deserializer() {
+      return (topic, bytes) -> bytes == null ? null : EventJson.fromBytes(bytes);
+    }
+  }
+
+  /** Kafka's Serializer class for the event, for configuration by class name. */
+  public static final class EventSerializer implements Serializer<StatEvent> {
+    @Override
+    public byte[] serialize(String topic, StatEvent event) {
+      return event == null ? null : EventJson.toBytes(event);
+    }
+  }
+
+  /** Kafka's Deserializer class for the event, for configuration by class name. */
+  public static final class EventDeserializer implements Deserializer<StatEvent> {
+    @Override
+    public StatEvent deserialize(String topic, byte[] bytes) {
+      return bytes == null ? null : EventJson.fromBytes(bytes);
+    }
+  }
+}
