@@ -20,7 +20,24 @@ public final class Topics {
   public static final Topic CANONICAL =
       new Topic("redstats.events.canonical", Serdes.Long(), EventSerde.INSTANCE);
 
+  /**
+   * Records a consumer could not read (corrupt bytes), kept as they were, with the key, so nothing
+   * is dropped silently and someone can look at them.
+   */
+  public static final DeadLetterTopic DLQ = new DeadLetterTopic("redstats.events.dlq");
+
   private Topics() {}
+
+  /** A topic of raw bytes: key and value exactly as they were on the topic they came from. */
+  public record DeadLetterTopic(String name) {
+    public Serde<byte[]> keySerde() {
+      return Serdes.ByteArray();
+    }
+
+    public Serde<byte[]> valueSerde() {
+      return Serdes.ByteArray();
+    }
+  }
 
   /** A topic name with the serdes of its key (image_id) and value (the event). */
   public record Topic(String name, Serde<Long> keySerde, Serde<StatEvent> valueSerde) {}
