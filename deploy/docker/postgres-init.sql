@@ -1,0 +1,2 @@
+CREATE DATABASE redstats_notifier OWNER redstats;
+CREATE DATABASE redstats_red OWNER redstats;
