@@ -1,0 +1,12 @@
+package io.redstats.ingest.ingest;
+
+/** The {@code reason} tag of the {@code redstats.ingest.refused} metric. */
+final class RefusalReason {
+  static final String INVALID = "invalid";
+  static final String MALFORMED = "malformed";
+  static final String TOO_LARGE = "too_large";
+  static final String UNSUPPORTED_TYPE = "unsupported_type";
+  static final String UNAVAILABLE = "unavailable";
+
+  private RefusalReason() {}
+}
