@@ -1,0 +1,80 @@
+package io.redstats.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** OS processes by pid: liveness (zombies count as dead), signals, waiting for death. */
+final class Processes {
+
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private Processes() {}
+
+  /** Alive and not a zombie: a killed server whose parent has not reaped it yet is gone. */
+  static boolean alive(long pid) {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (Files.exists(stat)) {
+      try {
+        String content = Files.readString(stat);
+        // Format: "pid (comm) S ..." — comm may hold spaces, so read after the last ')'.
+        String afterName = content.substring(content.lastIndexOf(')') + 1).trim();
+        return !afterName.startsWith("Z") && !afterName.startsWith("X");
+      } catch (IOException e) {
+        return false; // vanished while we read it
+      }
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Sends SIGNAL (a name like KILL, STOP, CONT) with kill(1): Java has no API for most signals. */
+  static void signal(long pid, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      kill.waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException("kill -" + signal + " " + pid + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + pid, e);
+    }
+  }
+
+  static boolean awaitDeath(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (alive(pid)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(POLL);
+    }
+    return true;
+  }
+
+  /** The pid in DIR/pid, when there is one. */
+  static OptionalLong readPid(Path dir) {
+    Path file = dir.resolve("pid");
+    try {
+      String text = Files.readString(file).trim();
+      return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+    } catch (IOException | NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.redstats.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Spring Boot jar run as its own JVM, for tests that kill -9 a service or drive it end to end.
+ * Properties are passed as {@code --key=value}; {@code server.port} is required (use {@link
+ * FreePorts}). Output goes to {@code target/service-logs/<name>-<time>.log} of the module under
+ * test, kept for reading after a failure.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  /** Small heap: several services, brokers and databases share two cores in a test run. */
+  private static final String HEAP = "-Xmx256m";
+
+  /** A clean Spring Boot shutdown takes a few seconds; after this it is killed. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Path LOG_DIR = Path.of("target", "service-logs");
+  private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HHmmss-SSS");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** Services a test forgot to close die with the test JVM instead of outliving it. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "service-process-reaper"));
+  }
+
+  private final String name;
+  private final Path jar;
+  private final Map<String, String> properties;
+  private final Duration healthTimeout;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(
+      String name,
+      Path jar,
+      Map<String, String> properties,
+      Duration healthTimeout,
+      Process process,
+      Path log) {
+    this.name = name;
+    this.jar = jar;
+    this.properties = properties;
+    this.healthTimeout = healthTimeout;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts JAR and returns once {@code /actuator/health} answers UP, or throws with its log. */
+  public static ServiceProcess start(
+      String name, Path jar, Map<String, String> properties, Duration healthTimeout) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(jar + " does not exist (package the service first)");
+    }
+    String port = properties.get("server.port");
+    if (port == null) {
+      throw new IllegalArgumentException("properties must name server.port (FreePorts.next())");
+    }
+    Map<String, String> copy = new LinkedHashMap<>(properties);
+    Path log = newLogFile(name);
+    Process process = launch(jar, copy, log);
+    ServiceProcess service = new ServiceProcess(name, jar, copy, healthTimeout, process, log);
+    service.awaitHealthy(Integer.parseInt(port));
+    return service;
+  }
+
+  private static Path newLogFile(String name) {
+    try {
+      Files.createDirectories(LOG_DIR);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return LOG_DIR
+        .resolve(name + "-" + LocalDateTime.now().format(LOG_TIME) + ".log")
+        .toAbsolutePath();
+  }
+
+  private static Process launch(Path jar, Map<String, String> properties, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(HEAP);
+    command.add("-XX:TieredStopAtLevel=1"); // starts faster; tests are short-lived
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
+    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      LIVE.add(process);
+      process.onExit().thenRun(() -> LIVE.remove(process));
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  private void awaitHealthy(int port) {
+    URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+    long deadline = System.nanoTime() + healthTimeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + " during start-up\n" + tail());
+      }
+      if (answersUp(health)) {
+        RealServers.log(name + ": pid " + pid() + " UP on port " + port + ", log " + log);
+        return;
+      }
+      Processes.sleep(POLL);
+    }
+    kill9();
+    throw new IllegalStateException(
+        name + " did not answer UP on " + health + " within " + healthTimeout + "\n" + tail());
+  }
+
+  private static boolean answersUp(URI health) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains("\"UP\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The last lines of the log, for failure messages. */
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + log + ")";
+    }
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  public void kill9() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** SIGTERM (Spring's graceful shutdown), then SIGKILL after a timeout. */
+  public void stop() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        kill9();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill9();
+    }
+  }
+
+  /** Stops this process (if still running) and starts the same jar with the same properties. */
+  public ServiceProcess restart() {
+    stop();
+    return start(name, jar, properties, healthTimeout);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean running() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void waitForExit() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + " (pid " + pid() + ")";
+  }
+}
