@@ -1,0 +1,187 @@
+package io.redstats.api.params;
+
+import io.redstats.api.errors.BadParametersException;
+import io.redstats.contract.event.FieldError;
+import io.redstats.contract.event.Red;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the raw query parameters into a {@link StatsQuery} or {@link SeriesQuery}, or refuses them
+ * naming every bad one at once, so a caller fixes all of them in one round trip.
+ */
+public final class QueryParameters {
+
+  public static final String FROM = "from";
+  public static final String TO = "to";
+  public static final String RED = "red";
+  public static final String CLIENT_ID = "client_id";
+  public static final String STEP = "step";
+
+  /**
+   * ClickHouse {@code DateTime} holds unsigned 32-bit seconds since 1970: a bound outside cannot
+   * match any stored event and would overflow the rollups' time columns.
+   */
+  static final long MAX_EPOCH_MS = 4_294_967_295_000L;
+
+  /** A chart draws 10 000 points comfortably; more is a mistake in the step or the range. */
+  public static final int MAX_BUCKETS = 10_000;
+
+  /**
+   * Plain decimals only: an exponent like 1e-999999999 would make rounding to five places do a
+   * billion-digit division.
+   */
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("\\d+(\\.\\d*)?|\\.\\d+");
+
+  /** Far more digits than the five that count; longer is a mistake, not a threshold. */
+  private static final int MAX_RED_LENGTH = 32;
+
+  private static final String TIME_FORMAT =
+      "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
+          + " like 2026-11-23T10:00:00.123+08:00";
+
+  private QueryParameters() {}
+
+  public static StatsQuery stats(String from, String to, String red, String clientId) {
+    List<FieldError> errors = new ArrayList<>();
+    StatsQuery query = parse(from, to, red, clientId, errors);
+    throwIfAny(errors);
+    return query;
+  }
+
+  public static SeriesQuery series(
+      String from, String to, String step, String red, String clientId) {
+    List<FieldError> errors = new ArrayList<>();
+    StatsQuery range = parse(from, to, red, clientId, errors);
+    Step parsedStep = step(step, errors);
+    throwIfAny(errors);
+    SeriesQuery query = new SeriesQuery(range, parsedStep);
+    if (query.bucketCount() > MAX_BUCKETS) {
+      throwIfAny(
+          List.of(
+              error(
+                  STEP,
+                  "gives "
+                      + query.bucketCount()
+                      + " buckets for this range, at most "
+                      + MAX_BUCKETS
+                      + " are allowed: choose a larger step or a shorter range")));
+    }
+    return query;
+  }
+
+  private static StatsQuery parse(
+      String from, String to, String red, String clientId, List<FieldError> errors) {
+    Long fromMs = instant(FROM, from, errors);
+    Long toMs = instant(TO, to, errors);
+    Integer units = threshold(red, errors);
+    Long client = clientId(clientId, errors);
+    if (fromMs != null && toMs != null && toMs <= fromMs) {
+      errors.add(error(TO, "must be after from"));
+    }
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new StatsQuery(fromMs, toMs, units, client);
+  }
+
+  static Long instant(String name, String value, List<FieldError> errors) {
+    if (isBlank(value)) {
+      errors.add(error(name, "is required"));
+      return null;
+    }
+    Long millis = epochMillis(value.strip());
+    if (millis == null) {
+      errors.add(error(name, TIME_FORMAT));
+      return null;
+    }
+    if (millis < 0 || millis > MAX_EPOCH_MS) {
+      errors.add(error(name, "must be between 1970-01-01T00:00:00Z and 2106-02-07T06:28:15Z"));
+      return null;
+    }
+    return millis;
+  }
+
+  private static Long epochMillis(String value) {
+    if (value.matches("-?\\d{1,19}")) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try {
+      return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toInstant()
+          .toEpochMilli();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  static Integer threshold(String value, List<FieldError> errors) {
+    if (isBlank(value)) {
+      errors.add(error(RED, "is required"));
+      return null;
+    }
+    String plain = value.strip();
+    if (plain.length() > MAX_RED_LENGTH || !PLAIN_DECIMAL.matcher(plain).matches()) {
+      errors.add(error(RED, "must be a decimal number between 0 and 1, like 0.85"));
+      return null;
+    }
+    BigDecimal fraction = new BigDecimal(plain);
+    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+      errors.add(error(RED, "must be between 0 and 1"));
+      return null;
+    }
+    return Red.toUnits(fraction);
+  }
+
+  static Long clientId(String value, List<FieldError> errors) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      long id = Long.parseLong(value.strip());
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, like a non-positive id
+    }
+    errors.add(error(CLIENT_ID, "must be a positive 64-bit integer"));
+    return null;
+  }
+
+  private static Step step(String value, List<FieldError> errors) {
+    if (isBlank(value)) {
+      errors.add(error(STEP, "is required, one of " + Step.labels()));
+      return null;
+    }
+    return Step.of(value.strip())
+        .orElseGet(
+            () -> {
+              errors.add(error(STEP, "must be one of " + Step.labels()));
+              return null;
+            });
+  }
+
+  private static FieldError error(String field, String message) {
+    return FieldError.of(null, field, message);
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static void throwIfAny(List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw new BadParametersException(errors);
+    }
+  }
+}

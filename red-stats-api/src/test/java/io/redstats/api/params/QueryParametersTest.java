@@ -1,0 +1,124 @@
+package io.redstats.api.params;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redstats.api.errors.BadParametersException;
+import io.redstats.contract.event.FieldError;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueryParametersTest {
+
+  @Test
+  void acceptsEpochMillisAndIsoWithOffsetForTheSameInstant() {
+    // Given the same instant written two ways
+    StatsQuery epoch = QueryParameters.stats("1763892000000", "1763892060000", "0.85", null);
+    StatsQuery iso =
+        QueryParameters.stats(
+            "2025-11-23T18:00:00+08:00", "2025-11-23T10:01:00.000Z", "0.85", null);
+
+    // Then both parse to the same range
+    assertThat(iso).isEqualTo(epoch);
+    assertThat(epoch.thresholdUnits()).isEqualTo(85_000);
+    assertThat(epoch.clientId()).isNull();
+  }
+
+  @Test
+  void roundsTheThresholdToFiveDecimalsLikeStoredRed() {
+    assertThat(QueryParameters.stats("0", "1", "0.850004", null).thresholdUnits())
+        .isEqualTo(85_000);
+    assertThat(QueryParameters.stats("0", "1", "0.850005", null).thresholdUnits())
+        .isEqualTo(85_001);
+    assertThat(QueryParameters.stats("0", "1", "1", null).thresholdUnits()).isEqualTo(100_000);
+    assertThat(QueryParameters.stats("0", "1", "0", null).thresholdUnits()).isZero();
+  }
+
+  @Test
+  void namesEveryMissingParameterAtOnce() {
+    assertThat(fieldsOf(() -> QueryParameters.stats(null, "", " ", null)))
+        .containsExactly("from", "to", "red");
+  }
+
+  @Test
+  void refusesATimestampWithoutOffset() {
+    assertThat(fieldsOf(() -> QueryParameters.stats("2026-11-23T10:00:00", "1", "0.5", null)))
+        .containsExactly("from");
+  }
+
+  @Test
+  void refusesAReversedOrEmptyRangeNamingTo() {
+    assertThat(fieldsOf(() -> QueryParameters.stats("2000", "1000", "0.5", null)))
+        .containsExactly("to");
+    assertThat(fieldsOf(() -> QueryParameters.stats("1000", "1000", "0.5", null)))
+        .containsExactly("to");
+  }
+
+  @Test
+  void refusesTimesClickHouseCannotHold() {
+    assertThat(fieldsOf(() -> QueryParameters.stats("-1", "1000", "0.5", null)))
+        .containsExactly("from");
+    assertThat(fieldsOf(() -> QueryParameters.stats("0", "4294967296000", "0.5", null)))
+        .containsExactly("to");
+  }
+
+  @Test
+  void refusesThresholdsOutsideZeroToOneAndNonDecimals() {
+    for (String red : List.of("-0.1", "1.00001", "abc", "NaN", "1e-999999999", "0x1", "")) {
+      assertThat(fieldsOf(() -> QueryParameters.stats("0", "1", red, null)))
+          .as("red=%s", red)
+          .containsExactly("red");
+    }
+  }
+
+  @Test
+  void refusesClientIdsThatAreNotPositive64BitIntegers() {
+    for (String client : List.of("0", "-3", "x", "9223372036854775808", "")) {
+      assertThat(fieldsOf(() -> QueryParameters.stats("0", "1", "0.5", client)))
+          .as("client_id=%s", client)
+          .containsExactly("client_id");
+    }
+    assertThat(QueryParameters.stats("0", "1", "0.5", "7").clientId()).isEqualTo(7L);
+  }
+
+  @Test
+  void seriesRefusesAnUnknownStep() {
+    assertThat(fieldsOf(() -> QueryParameters.series("0", "1", "2m", "0.5", null)))
+        .containsExactly("step");
+    assertThat(fieldsOf(() -> QueryParameters.series("0", "1", null, "0.5", null)))
+        .containsExactly("step");
+  }
+
+  @Test
+  void seriesAllowsTenThousandBucketsAndRefusesOneMore() {
+    // Given a range of exactly 10 000 minutes, aligned
+    long tenThousandMinutes = 10_000L * 60_000L;
+    SeriesQuery ok =
+        QueryParameters.series("0", Long.toString(tenThousandMinutes), "1m", "0.5", null);
+    assertThat(ok.bucketCount()).isEqualTo(10_000);
+
+    // When the range starts one millisecond earlier, it touches a 10 001st bucket
+    assertThat(
+            fieldsOf(
+                () ->
+                    QueryParameters.series(
+                        "59999", Long.toString(tenThousandMinutes + 60_000L), "1m", "0.5", null)))
+        .containsExactly("step");
+  }
+
+  @Test
+  void seriesBucketsAreAlignedToTheEpoch() {
+    SeriesQuery q = QueryParameters.series("90000", "200000", "1m", "0.5", null);
+    assertThat(q.firstBucket()).isEqualTo(1);
+    assertThat(q.lastBucket()).isEqualTo(3);
+    assertThat(q.bucketCount()).isEqualTo(3);
+  }
+
+  private static List<String> fieldsOf(Runnable call) {
+    try {
+      call.run();
+    } catch (BadParametersException e) {
+      return e.errors().stream().map(FieldError::field).toList();
+    }
+    throw new AssertionError("expected the parameters to be refused");
+  }
+}
