@@ -1,0 +1,13 @@
+package io.redstats.notifier;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** A RED_STATS notifier node: live alerts over WebSocket at {@code /alerts}. */
+@SpringBootApplication
+public class NotifierApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(NotifierApplication.class, args);
+  }
+}

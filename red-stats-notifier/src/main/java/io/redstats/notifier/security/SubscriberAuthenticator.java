@@ -1,0 +1,82 @@
+package io.redstats.notifier.security;
+
+import io.redstats.contract.auth.JwtSupport;
+import io.redstats.contract.auth.Scopes;
+import io.redstats.notifier.security.VisibilityProperties.Visibility;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides who may open an alert stream and whose images it sees. It runs in the WebSocket handshake
+ * because browsers cannot set headers on a WebSocket: the token may come as the {@code
+ * access_token} query parameter as well as the {@code Authorization} header.
+ */
+@Component
+public class SubscriberAuthenticator {
+
+  private static final String BEARER = "Bearer ";
+
+  private final JwtDecoder decoder;
+  private final Visibility visibility;
+
+  public SubscriberAuthenticator(JwtDecoder decoder, VisibilityProperties visibility) {
+    this.decoder = decoder;
+    this.visibility = visibility.visibility();
+  }
+
+  /**
+   * @param authorization the Authorization header, or null
+   * @param accessToken the access_token query parameter, or null
+   * @throws AuthException 401 without a valid token, 403 without scope subscribe
+   */
+  public Caller authenticate(String authorization, String accessToken) {
+    String token = tokenFrom(authorization, accessToken);
+    Jwt jwt;
+    try {
+      jwt = decoder.decode(token);
+    } catch (JwtException e) {
+      throw new AuthException(HttpStatus.UNAUTHORIZED, "invalid token: " + e.getMessage());
+    }
+    boolean admin = JwtSupport.hasScope(jwt, Scopes.ADMIN);
+    if (!admin && !JwtSupport.hasScope(jwt, Scopes.SUBSCRIBE)) {
+      throw new AuthException(HttpStatus.FORBIDDEN, "the token lacks scope subscribe");
+    }
+    return new Caller(JwtSupport.clientId(jwt), admin);
+  }
+
+  /**
+   * Whose images the caller is alerted about: null for every client.
+   *
+   * @param requested the {@code client_id} the caller asked to watch, or null
+   * @throws AuthException 403 when it asks for a client it may not see
+   */
+  public Long visibleClient(Caller caller, Long requested) {
+    if (caller.admin() || visibility == Visibility.ALL) {
+      return requested;
+    }
+    if (caller.clientId() == null) {
+      throw new AuthException(HttpStatus.FORBIDDEN, "the token names no client_id");
+    }
+    if (requested != null && !requested.equals(caller.clientId())) {
+      throw new AuthException(
+          HttpStatus.FORBIDDEN, "a client token sees only its own client_id's images");
+    }
+    return caller.clientId();
+  }
+
+  private static String tokenFrom(String authorization, String accessToken) {
+    if (authorization != null && !authorization.isBlank()) {
+      if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        throw new AuthException(HttpStatus.UNAUTHORIZED, "Authorization must be a Bearer token");
+      }
+      return authorization.substring(BEARER.length()).trim();
+    }
+    if (accessToken != null && !accessToken.isBlank()) {
+      return accessToken;
+    }
+    throw new AuthException(HttpStatus.UNAUTHORIZED, "a bearer token is required");
+  }
+}

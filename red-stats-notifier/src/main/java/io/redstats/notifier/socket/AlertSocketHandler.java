@@ -1,0 +1,159 @@
+package io.redstats.notifier.socket;
+
+import io.redstats.notifier.feed.LiveFeed;
+import io.redstats.notifier.feed.ReplayService;
+import io.redstats.notifier.index.SubscriptionIndex;
+import io.redstats.notifier.subscription.ConnectionLog;
+import jakarta.websocket.Session;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * {@code /alerts}: opens a client's alert stream after the handshake accepted it, applies threshold
+ * changes sent on the socket, and closes the stream. Events reach the sessions through the index,
+ * not through this class.
+ */
+final class AlertSocketHandler extends TextWebSocketHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(AlertSocketHandler.class);
+
+  /** Tomcat's per-session limit on one blocking write, in milliseconds. */
+  private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
+      "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+  private final SubscriptionIndex<AlertSession> index;
+  private final LiveFeed feed;
+  private final ReplayService replay;
+  private final ConnectionLog connections;
+  private final SocketProperties properties;
+  private final Executor senders;
+  private final Map<String, AlertSession> sessions;
+  private final AlertMetrics metrics;
+
+  AlertSocketHandler(
+      SubscriptionIndex<AlertSession> index,
+      LiveFeed feed,
+      ReplayService replay,
+      ConnectionLog connections,
+      SocketProperties properties,
+      Executor senders,
+      Map<String, AlertSession> sessions,
+      AlertMetrics metrics) {
+    this.index = index;
+    this.feed = feed;
+    this.replay = replay;
+    this.connections = connections;
+    this.properties = properties;
+    this.senders = senders;
+    this.sessions = sessions;
+    this.metrics = metrics;
+  }
+
+  static Map<String, AlertSession> sessionMap() {
+    return new ConcurrentHashMap<>();
+  }
+
+  @Override
+  public void afterConnectionEstablished(WebSocketSession socket) {
+    limitBlockingWrites(socket);
+    SubscribeRequest request =
+        (SubscribeRequest) socket.getAttributes().get(SubscribeRequest.ATTRIBUTE);
+    Subscriber subscriber = request.subscriber();
+    AlertSession session =
+        new AlertSession(socket, subscriber, request.minRedUnits(), properties, senders, metrics);
+    sessions.put(socket.getId(), session);
+    session.connectionId(
+        connections.opened(
+            subscriber.clientId(),
+            subscriber.seesClientId(),
+            request.minRedUnits(),
+            request.resume() != null));
+    try {
+      var joinedAt =
+          feed.joinAtCurrentPosition(
+              position -> {
+                session.join(position, request.resume());
+                index.add(session, subscriber.seesClientId(), request.minRedUnits());
+                return position;
+              });
+      if (request.resume() != null) {
+        replay.replay(request.resume(), joinedAt, session);
+      }
+    } catch (LiveFeed.NotReadyException e) {
+      session.closeWith(CloseCodes.TRY_AGAIN);
+    }
+  }
+
+  @Override
+  protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+    AlertSession session = sessions.get(socket.getId());
+    if (session == null) {
+      return;
+    }
+    int units;
+    try {
+      units = Protocol.parseThresholdChange(message.getPayload());
+    } catch (ProtocolException e) {
+      session.sendControl(Protocol.error(e.field(), e.getMessage()));
+      return;
+    }
+    int previous = session.minRedUnits();
+    session.minRedUnits(units);
+    index.move(session, session.subscriber().seesClientId(), previous, units);
+    connections.thresholdChanged(session.connectionId(), units);
+    session.sendControl(Protocol.ack(units));
+  }
+
+  @Override
+  protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
+    AlertSession session = sessions.get(socket.getId());
+    if (session != null) {
+      session.pong();
+    }
+  }
+
+  @Override
+  public void handleTransportError(WebSocketSession socket, Throwable exception) {
+    log.debug("transport error on session {}: {}", socket.getId(), exception.toString());
+  }
+
+  @Override
+  public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+    AlertSession session = sessions.remove(socket.getId());
+    if (session == null) {
+      return;
+    }
+    session.closed();
+    index.remove(session, session.subscriber().seesClientId(), session.minRedUnits());
+    connections.closed(session.connectionId());
+  }
+
+  /** Pings every client; one that stopped answering is closed (a dead socket, a gone NAT entry). */
+  @Scheduled(
+      fixedDelayString = "${redstats.notifier.ping-interval:20s}",
+      initialDelayString = "${redstats.notifier.ping-interval:20s}")
+  void keepalive() {
+    sessions.values().forEach(AlertSession::ping);
+  }
+
+  private void limitBlockingWrites(WebSocketSession socket) {
+    if (socket instanceof StandardWebSocketSession standard) {
+      Session nativeSession = standard.getNativeSession(Session.class);
+      if (nativeSession != null) {
+        nativeSession
+            .getUserProperties()
+            .put(TOMCAT_BLOCKING_SEND_TIMEOUT, properties.sendTimeout().toMillis());
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.redstats.notifier.socket;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The close codes of the alert protocol (4000–4999 is the range RFC 6455 leaves to applications).
+ * Each says what the client should do next; the module README lists them.
+ */
+public final class CloseCodes {
+
+  /**
+   * The client fell behind its send queue. Reconnect with the last resume token: nothing is lost.
+   */
+  public static final CloseStatus RESUME_REQUIRED =
+      new CloseStatus(4408, "send queue full; reconnect with your last resume token");
+
+  /** The resume token points at records retention already deleted. Reconnect without it. */
+  public static final CloseStatus TOKEN_TOO_OLD =
+      new CloseStatus(4410, "resume token older than topic retention; reconnect without it");
+
+  /** The resume token names positions this topic never had. Reconnect without it. */
+  public static final CloseStatus TOKEN_INVALID =
+      new CloseStatus(4400, "resume token does not match the topic; reconnect without it");
+
+  /** The node cannot serve right now (feed not ready, replay failed). Retry with the token. */
+  public static final CloseStatus TRY_AGAIN =
+      new CloseStatus(1013, "try again later with your last resume token");
+
+  /** No pong within the keepalive timeout: the connection is presumed dead. */
+  public static final CloseStatus NO_PONG =
+      new CloseStatus(1001, "no pong; connection presumed dead");
+
+  private CloseCodes() {}
+}

@@ -1,0 +1,23 @@
+package io.redstats.notifier.socket;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The WebSocket side of a node.
+ *
+ * @param sendQueueCapacity messages a session may have waiting; when full it is closed with 4408.
+ *     1000 alerts (~150 B each) keeps a stuck client under ~200 KB of heap while riding out a burst
+ *     of a second or two at a high alert rate.
+ * @param sendTimeout how long one write to a client may block before the socket is given up, and
+ *     how long a replay waits for room in a slow client's queue
+ * @param pingInterval how often each client is pinged; below nginx's and proxies' idle timeouts
+ * @param pongTimeout a client silent (no pong) this long is presumed dead and closed
+ */
+@ConfigurationProperties("redstats.notifier")
+public record SocketProperties(
+    @DefaultValue("1000") int sendQueueCapacity,
+    @DefaultValue("20s") Duration sendTimeout,
+    @DefaultValue("20s") Duration pingInterval,
+    @DefaultValue("60s") Duration pongTimeout) {}

@@ -1,0 +1,130 @@
+package io.redstats.notifier.socket;
+
+import io.redstats.notifier.feed.LiveFeed;
+import io.redstats.notifier.feed.ResumeToken;
+import io.redstats.notifier.security.AuthException;
+import io.redstats.notifier.security.Caller;
+import io.redstats.notifier.security.SubscriberAuthenticator;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Accepts or refuses an alert stream before the upgrade, with an HTTP status a client can act on:
+ * 401 no valid token, 403 not allowed, 400 bad parameters, 503 (with Retry-After) while the node is
+ * not reading the topic yet. Refusals have the JSON error body every RED_STATS service uses.
+ */
+final class SubscribeHandshake implements HandshakeInterceptor {
+
+  static final String ACCESS_TOKEN = "access_token";
+  static final String CLIENT_ID = "client_id";
+
+  /** Seconds a client should wait while the node starts its feed: a few polls. */
+  private static final String RETRY_AFTER_SECONDS = "1";
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private final SubscriberAuthenticator authenticator;
+  private final LiveFeed feed;
+
+  SubscribeHandshake(SubscriberAuthenticator authenticator, LiveFeed feed) {
+    this.authenticator = authenticator;
+    this.feed = feed;
+  }
+
+  @Override
+  public boolean beforeHandshake(
+      ServerHttpRequest request,
+      ServerHttpResponse response,
+      WebSocketHandler handler,
+      Map<String, Object> attributes)
+      throws IOException {
+    HttpServletRequest servlet = ((ServletServerHttpRequest) request).getServletRequest();
+    try {
+      attributes.put(SubscribeRequest.ATTRIBUTE, subscribeRequest(servlet));
+    } catch (AuthException e) {
+      return refuse(response, e.status(), null, e.getMessage());
+    } catch (ProtocolException e) {
+      return refuse(response, HttpStatus.BAD_REQUEST, e.field(), e.getMessage());
+    }
+    if (!feed.isReady()) {
+      response.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      return refuse(
+          response, HttpStatus.SERVICE_UNAVAILABLE, null, "the node is not reading events yet");
+    }
+    return true;
+  }
+
+  private SubscribeRequest subscribeRequest(HttpServletRequest servlet) {
+    Caller caller =
+        authenticator.authenticate(
+            servlet.getHeader(HttpHeaders.AUTHORIZATION), servlet.getParameter(ACCESS_TOKEN));
+    Long seen = authenticator.visibleClient(caller, clientIdParameter(servlet));
+    int minRedUnits = Protocol.parseMinRedParameter(servlet.getParameter(Protocol.MIN_RED));
+    return new SubscribeRequest(
+        new Subscriber(caller.clientId(), seen),
+        minRedUnits,
+        resumeParameter(servlet.getParameter(Protocol.RESUME)));
+  }
+
+  private static Long clientIdParameter(HttpServletRequest servlet) {
+    String value = servlet.getParameter(CLIENT_ID);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long id = Long.parseLong(value.trim());
+      if (id <= 0) {
+        throw new ProtocolException(CLIENT_ID, "must be a positive 64-bit integer");
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw new ProtocolException(CLIENT_ID, "must be a positive 64-bit integer");
+    }
+  }
+
+  private static ResumeToken resumeParameter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return ResumeToken.decode(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(Protocol.RESUME, "is not a resume token: " + e.getMessage());
+    }
+  }
+
+  private static boolean refuse(
+      ServerHttpResponse response, HttpStatus status, String field, String message)
+      throws IOException {
+    ObjectNode error = MAPPER.createObjectNode();
+    if (field != null) {
+      error.put("field", field);
+    }
+    error.put("message", message);
+    ObjectNode body = MAPPER.createObjectNode();
+    body.putArray("errors").add(error);
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    response.getBody().write(MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+    return false;
+  }
+
+  @Override
+  public void afterHandshake(
+      ServerHttpRequest request,
+      ServerHttpResponse response,
+      WebSocketHandler handler,
+      Exception exception) {}
+}

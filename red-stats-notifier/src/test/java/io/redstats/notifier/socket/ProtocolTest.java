@@ -1,0 +1,72 @@
+package io.redstats.notifier.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redstats.contract.event.StatEvent;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ProtocolTest {
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  @Test
+  void alertCarriesTheEventWithFiveDecimalsAndTheToken() {
+    String alert = Protocol.alert(new StatEvent(123, 7, 1763900000123L, 85_000), "AQEAAQ");
+
+    assertThat(alert)
+        .isEqualTo(
+            "{\"type\":\"alert\",\"image_id\":123,\"client_id\":7,"
+                + "\"timestamp\":1763900000123,\"red\":0.85000,\"resume\":\"AQEAAQ\"}");
+    JsonNode node = MAPPER.readTree(alert);
+    assertThat(node.get("red").decimalValue()).isEqualByComparingTo("0.85");
+  }
+
+  @Test
+  void minRedParameterIsReadAtFiveDecimals() {
+    assertThat(Protocol.parseMinRedParameter("0.85")).isEqualTo(85_000);
+    assertThat(Protocol.parseMinRedParameter("0")).isZero();
+    assertThat(Protocol.parseMinRedParameter("1")).isEqualTo(100_000);
+    assertThat(Protocol.parseMinRedParameter("0.850005")).isEqualTo(85_001);
+  }
+
+  @Test
+  void badMinRedParameterNamesTheField() {
+    for (String bad : new String[] {null, "", "abc", "-0.1", "1.00001", "NaN"}) {
+      assertThatThrownBy(() -> Protocol.parseMinRedParameter(bad))
+          .isInstanceOf(ProtocolException.class)
+          .extracting(e -> ((ProtocolException) e).field())
+          .isEqualTo("min_red");
+    }
+  }
+
+  @Test
+  void thresholdChangeMessageIsParsed() {
+    assertThat(Protocol.parseThresholdChange("{\"min_red\":0.9}")).isEqualTo(90_000);
+    assertThat(Protocol.parseThresholdChange("{\"min_red\":1}")).isEqualTo(100_000);
+  }
+
+  @Test
+  void badThresholdChangeMessagesAreRefused() {
+    for (String bad :
+        new String[] {"not json", "[1]", "{}", "{\"min_red\":\"0.9\"}", "{\"min_red\":1.5}"}) {
+      assertThatThrownBy(() -> Protocol.parseThresholdChange(bad))
+          .isInstanceOf(ProtocolException.class);
+    }
+  }
+
+  @Test
+  void ackAndSubscribedMessagesAreJson() {
+    JsonNode ack = MAPPER.readTree(Protocol.ack(90_000));
+    JsonNode subscribed =
+        MAPPER.readTree(Protocol.subscribed(new Subscriber(7L, 7L), 85_000, "tok"));
+
+    assertThat(ack.get("type").stringValue()).isEqualTo("ack");
+    assertThat(ack.get("min_red").decimalValue()).isEqualByComparingTo("0.9");
+    assertThat(subscribed.get("type").stringValue()).isEqualTo("subscribed");
+    assertThat(subscribed.get("sees").stringValue()).isEqualTo("own");
+    assertThat(subscribed.get("resume").stringValue()).isEqualTo("tok");
+  }
+}
