@@ -1,0 +1,96 @@
+package io.redstats.red.errors;
+
+import io.redstats.red.image.ImageRejectedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Turns every refusal into the JSON error body; a down database is a 503 with Retry-After. */
+@RestControllerAdvice
+class ErrorHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+  /** PostgreSQL restarts take seconds; asking clients back sooner only adds load. */
+  private static final String DATABASE_RETRY_AFTER_SECONDS = "5";
+
+  private static final String IMAGE = ImageRejectedException.IMAGE_FIELD;
+
+  @ExceptionHandler(ImageRejectedException.class)
+  ResponseEntity<ErrorBody> rejected(ImageRejectedException e) {
+    return ResponseEntity.status(e.status()).body(ErrorBody.of(e.field(), e.getMessage()));
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e) {
+    return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+        .body(
+            ErrorBody.of(
+                IMAGE,
+                "content type "
+                    + e.getContentType()
+                    + " is not accepted: send image bytes (image/*, application/octet-stream)"
+                    + " or multipart/form-data with a part named image"));
+  }
+
+  @ExceptionHandler(MaxUploadSizeExceededException.class)
+  ResponseEntity<ErrorBody> tooLarge(MaxUploadSizeExceededException e) {
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+        .body(ErrorBody.of(IMAGE, "the upload is larger than the limit"));
+  }
+
+  @ExceptionHandler(MissingServletRequestPartException.class)
+  ResponseEntity<ErrorBody> missingPart(MissingServletRequestPartException e) {
+    return ResponseEntity.badRequest()
+        .body(ErrorBody.of(IMAGE, "a multipart upload needs a file part named image"));
+  }
+
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ErrorBody> badMultipart(MultipartException e) {
+    return ResponseEntity.badRequest()
+        .body(ErrorBody.of(IMAGE, "unreadable multipart body: " + e.getMessage()));
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ErrorBody> badArgument(MethodArgumentTypeMismatchException e) {
+    return ResponseEntity.badRequest()
+        .body(ErrorBody.of(e.getName(), "must be a positive integer"));
+  }
+
+  @ExceptionHandler(MissingRequestHeaderException.class)
+  ResponseEntity<ErrorBody> missingHeader(MissingRequestHeaderException e) {
+    return ResponseEntity.badRequest().body(ErrorBody.of(e.getHeaderName(), "is required"));
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
+    return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
+        .body(ErrorBody.of(null, e.getMethod() + " is not supported here"));
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<ErrorBody> notFound(NoResourceFoundException e) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ErrorBody.of(null, "not found"));
+  }
+
+  @ExceptionHandler(DataAccessException.class)
+  ResponseEntity<ErrorBody> database(DataAccessException e) {
+    log.warn("database unavailable: {}", e.toString());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS)
+        .body(ErrorBody.of(null, "storage is unavailable, nothing was stored; retry later"));
+  }
+}

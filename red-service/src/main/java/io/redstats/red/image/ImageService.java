@@ -1,0 +1,80 @@
+package io.redstats.red.image;
+
+import io.redstats.red.delivery.Dispatcher;
+import io.redstats.red.measure.RedFraction;
+import io.redstats.red.measure.RedMeter;
+import io.redstats.red.outbox.ImageRecord;
+import io.redstats.red.outbox.ImageRepository;
+import io.redstats.red.outbox.NewImage;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Accepts one upload: the idempotency check, decoding with its limits, the measurement, and the
+ * single insert that stores the result together with its pending delivery.
+ */
+@Service
+class ImageService {
+
+  private final ImageDecoder decoder;
+  private final RedMeter meter;
+  private final ImageRepository images;
+  private final Dispatcher dispatcher;
+
+  ImageService(
+      ImageDecoder decoder, RedMeter meter, ImageRepository images, Dispatcher dispatcher) {
+    this.decoder = decoder;
+    this.meter = meter;
+    this.images = images;
+    this.dispatcher = dispatcher;
+  }
+
+  /** The stored image, and whether this call created it (false: a repeat of its key). */
+  record Accepted(ImageRecord image, boolean created) {}
+
+  Accepted accept(long clientId, IdempotencyKey key, Instant receivedAt, UploadBody body) {
+    byte[] sha256 = body.sha256();
+    if (key != null) {
+      Optional<ImageRecord> earlier = images.findByKey(clientId, key.value());
+      if (earlier.isPresent()) {
+        return repeat(earlier.get(), sha256);
+      }
+    }
+    DecodedImage decoded = decoder.decode(body);
+    RedFraction red = meter.measure(decoded.image());
+    NewImage image =
+        new NewImage(
+            clientId,
+            receivedAt,
+            red.units(),
+            decoded.format().imageIoName(),
+            decoded.width(),
+            decoded.height(),
+            sha256,
+            key == null ? null : key.value());
+    Optional<ImageRecord> stored = images.insert(image);
+    if (stored.isEmpty()) {
+      // A concurrent request with the same key committed first; answer as its repeat.
+      return repeat(images.findByKey(clientId, key.value()).orElseThrow(), sha256);
+    }
+    dispatcher.wake();
+    return new Accepted(stored.get(), true);
+  }
+
+  Optional<ImageRecord> find(long imageId) {
+    return images.findById(imageId);
+  }
+
+  private static Accepted repeat(ImageRecord earlier, byte[] sha256) {
+    if (!MessageDigest.isEqual(earlier.contentSha256(), sha256)) {
+      throw new ImageRejectedException(
+          HttpStatus.UNPROCESSABLE_CONTENT,
+          IdempotencyKey.HEADER,
+          "this key was already used for a different image (image_id " + earlier.imageId() + ")");
+    }
+    return new Accepted(earlier, false);
+  }
+}
