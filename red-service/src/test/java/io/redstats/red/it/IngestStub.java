@@ -1,0 +1,152 @@
+package io.redstats.red.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.redstats.contract.event.Red;
+import io.redstats.contract.event.StatEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real HTTP server standing in for ingest's {@code POST /stats}: it records every request and
+ * answers 202, or what a test scripted for the next requests (503 with Retry-After, 400, ...).
+ */
+public final class IngestStub implements AutoCloseable {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** A scripted answer; {@code retryAfter} null sends no header. */
+  public record Answer(int status, String retryAfter, String body) {
+    public static Answer accepted() {
+      return new Answer(202, null, "");
+    }
+
+    public static Answer unavailable(String retryAfter) {
+      return new Answer(503, retryAfter, "{\"errors\":[{\"message\":\"kafka is unavailable\"}]}");
+    }
+
+    public static Answer badRequest(String body) {
+      return new Answer(400, null, body);
+    }
+  }
+
+  /** One request as the stub saw it. */
+  public record Received(
+      long atNanos, String authorization, String body, List<StatEvent> events, int answered) {}
+
+  private final HttpServer server;
+  private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private volatile Answer otherwise = Answer.accepted();
+
+  private IngestStub(HttpServer server) {
+    this.server = server;
+  }
+
+  /** On a free port. */
+  public static IngestStub start() {
+    return startOn(0);
+  }
+
+  public static IngestStub startOn(int port) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+      IngestStub stub = new IngestStub(server);
+      server.createContext("/stats", stub::handle);
+      server.start();
+      return stub;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the ingest stub on port " + port, e);
+    }
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The next requests get these answers, in order; then {@link #otherwise(Answer)}. */
+  public void script(Answer... answers) {
+    script.addAll(List.of(answers));
+  }
+
+  /** The answer once the script is used up (202 unless changed). */
+  public void otherwise(Answer answer) {
+    this.otherwise = answer;
+  }
+
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  /** Every event of every request answered 2xx, in arrival order. */
+  public List<StatEvent> acceptedEvents() {
+    List<StatEvent> events = new ArrayList<>();
+    for (Received r : received) {
+      if (r.answered() / 100 == 2) {
+        events.addAll(r.events());
+      }
+    }
+    return events;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Answer answer = script.poll();
+      if (answer == null) {
+        answer = otherwise;
+      }
+      received.add(
+          new Received(
+              System.nanoTime(),
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              body,
+              parse(body),
+              answer.status()));
+      if (answer.retryAfter() != null) {
+        exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
+      if (out.length > 0) {
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    }
+  }
+
+  private static List<StatEvent> parse(String body) {
+    JsonNode root = JSON.readTree(body);
+    List<StatEvent> events = new ArrayList<>();
+    if (root.isArray()) {
+      root.forEach(node -> events.add(event(node)));
+    } else {
+      events.add(event(root));
+    }
+    return events;
+  }
+
+  private static StatEvent event(JsonNode node) {
+    return new StatEvent(
+        node.get("image_id").longValue(),
+        node.get("client_id").longValue(),
+        node.get("timestamp").longValue(),
+        Red.toUnits(node.get("red").decimalValue()));
+  }
+}
