@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +36,7 @@ public class EventPublisher implements DisposableBean {
   private final Producer<Long, StatEvent> producer;
   private final PublishProperties properties;
 
+  @Autowired
   public EventPublisher(KafkaProperties kafka, PublishProperties properties, KafkaTopics topics) {
     this(
         new KafkaProducer<>(

@@ -1,0 +1,104 @@
+package io.redstats.ingest.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.redstats.contract.auth.Scopes;
+import io.redstats.contract.auth.TokenClaims;
+import io.redstats.contract.auth.TokenMinter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Nobody without a key: every refusal is 401/403 with a JSON body, and nothing is stored. */
+class AuthIT extends IngestITSupport {
+
+  @Test
+  void noTokenIs401() {
+    long id = freshImageId();
+    HttpResponse<String> response = post("application/json", anEvent(id), null);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(response.body()).startsWith("{\"errors\":[{\"message\":");
+    assertThat(kafka().raw(Set.of(id))).isZero();
+  }
+
+  @Test
+  void tokenWithoutIngestScopeIs403() {
+    long id = freshImageId();
+    HttpResponse<String> response =
+        post("application/json", anEvent(id), token(Scopes.QUERY, Scopes.SUBSCRIBE));
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).contains("lacks the scope");
+    assertThat(kafka().raw(Set.of(id))).isZero();
+  }
+
+  @Test
+  void expiredTokenIs401() throws Exception {
+    // Given a token that was valid from ten minutes ago until five minutes ago
+    Instant now = Instant.now();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(TokenClaims.ISSUER)
+            .subject("it")
+            .issueTime(Date.from(now.minusSeconds(600)))
+            .expirationTime(Date.from(now.minusSeconds(300)))
+            .claim(TokenClaims.SCOPE, Scopes.INGEST)
+            .build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    String expired = jwt.serialize();
+
+    HttpResponse<String> response = post("application/json", anEvent(freshImageId()), expired);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("expired");
+  }
+
+  @Test
+  void tokenSignedWithAnotherSecretIs401() {
+    String forged =
+        new TokenMinter("another-secret-that-is-also-32-bytes-long")
+            .mint("it", null, List.of(Scopes.INGEST), Duration.ofMinutes(5));
+
+    HttpResponse<String> response = post("application/json", anEvent(freshImageId()), forged);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void healthNeedsNoToken() {
+    HttpResponse<String> response = get("/actuator/health", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"status\":\"UP\"");
+  }
+
+  @Test
+  void metricsWantTheAdminScope() {
+    assertThat(get("/actuator/prometheus", ingestToken()).statusCode()).isEqualTo(403);
+
+    HttpResponse<String> response = get("/actuator/prometheus", token(Scopes.ADMIN));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("redstats_ingest_accepted");
+  }
+
+  @Test
+  void openApiDocsDescribeThePostEndpoint() {
+    HttpResponse<String> response = get("/v3/api-docs", ingestToken());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("/stats");
+  }
+}

@@ -1,0 +1,71 @@
+package io.redstats.ingest.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.LongPredicate;
+
+/** Reads the {@code events} table the way a person checking the sink would. */
+final class ClickHouseRows {
+
+  private final String url;
+
+  ClickHouseRows(String url) {
+    this.url = url;
+  }
+
+  long countImage(long imageId) {
+    return countRange(imageId, imageId);
+  }
+
+  long countRange(long fromImageId, long toImageId) {
+    return count(
+        "SELECT count() FROM events WHERE image_id >= ? AND image_id <= ?", fromImageId, toImageId);
+  }
+
+  long distinctInRange(long fromImageId, long toImageId) {
+    return count(
+        "SELECT uniqExact(image_id) FROM events WHERE image_id >= ? AND image_id <= ?",
+        fromImageId,
+        toImageId);
+  }
+
+  /** Red units stored for an image, or -1. */
+  long redOf(long imageId) {
+    return count(
+        "SELECT any(red) FROM events WHERE image_id = ? AND image_id = ?", imageId, imageId);
+  }
+
+  private long count(String sql, long a, long b) {
+    try (Connection c = DriverManager.getConnection(url, "default", "");
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setLong(1, a);
+      p.setLong(2, b);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until {@code query} returns a value {@code done} accepts; returns the last value. */
+  static long await(java.util.function.LongSupplier query, LongPredicate done, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long value = query.getAsLong();
+    while (!done.test(value) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      value = query.getAsLong();
+    }
+    return value;
+  }
+}

@@ -1,0 +1,108 @@
+package io.redstats.ingest.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The same image posted again and again is one row in ClickHouse and one canonical record. */
+class ExactlyOnceIT extends IngestITSupport {
+
+  private static final Duration ARRIVAL = Duration.ofSeconds(30);
+
+  /** Long enough after the first row for a wrongly passed repeat to have arrived as well. */
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  @Test
+  void imagePostedThreeTimesSeparatelyIsOneRowAndOneCanonicalRecord() throws Exception {
+    // Given an image id
+    long imageId = freshImageId();
+
+    // When it is posted three times, one request each
+    for (int i = 0; i < 3; i++) {
+      assertThat(postJson(anEvent(imageId)).statusCode()).isEqualTo(202);
+    }
+
+    // Then it is stored once
+    assertStoredOnce(Set.of(imageId));
+  }
+
+  @Test
+  void imageRepeatedInsideAndAcrossBatchesIsOneRow() throws Exception {
+    // Given two images
+    long first = freshImageId();
+    long second = first + 1;
+
+    // When a batch repeats the first three times, and a second batch (NDJSON) repeats both
+    HttpResponse<String> batch =
+        postJson("[" + anEvent(first) + "," + anEvent(first) + "," + anEvent(first) + "]");
+    HttpResponse<String> ndjson =
+        post(
+            "application/x-ndjson",
+            anEvent(second) + "\n" + anEvent(first) + "\n" + anEvent(second) + "\n",
+            ingestToken());
+
+    // Then every event was acknowledged, and each image is stored once
+    assertThat(batch.statusCode()).isEqualTo(202);
+    assertThat(batch.body()).isEqualTo("{\"accepted\":3}");
+    assertThat(ndjson.statusCode()).isEqualTo(202);
+    assertStoredOnce(Set.of(first, second));
+  }
+
+  @Test
+  void imagePostedConcurrentlyFromSeveralThreadsIsOneRow() throws Exception {
+    // Given one image and eight clients
+    long imageId = freshImageId();
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      // When each posts it three times at once (single and batched)
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        String body = i % 2 == 0 ? anEvent(imageId) : "[" + anEvent(imageId) + "]";
+        statuses.add(clients.submit(() -> postJson(body).statusCode()));
+      }
+      for (Future<Integer> status : statuses) {
+        assertThat(status.get()).isEqualTo(202);
+      }
+    } finally {
+      clients.shutdown();
+    }
+
+    // Then it is stored once
+    assertStoredOnce(Set.of(imageId));
+  }
+
+  @Test
+  void conflictingRepeatKeepsTheFirstContent() throws Exception {
+    // Given an image posted with red 0.25
+    long imageId = freshImageId();
+    assertThat(postJson(anEvent(imageId, "0.25")).statusCode()).isEqualTo(202);
+
+    // When the same id comes again with red 0.75
+    assertThat(postJson(anEvent(imageId, "0.75")).statusCode()).isEqualTo(202);
+
+    // Then one row, with the first red
+    assertStoredOnce(Set.of(imageId));
+    assertThat(clickHouse().redOf(imageId)).isEqualTo(25_000);
+  }
+
+  private void assertStoredOnce(Set<Long> imageIds) throws InterruptedException {
+    ClickHouseRows rows = clickHouse();
+    for (long imageId : imageIds) {
+      long stored = ClickHouseRows.await(() -> rows.countImage(imageId), n -> n >= 1, ARRIVAL);
+      assertThat(stored).as("rows of image %d", imageId).isEqualTo(1);
+    }
+    Thread.sleep(SETTLE.toMillis());
+    for (long imageId : imageIds) {
+      assertThat(rows.countImage(imageId)).as("rows of image %d", imageId).isEqualTo(1);
+    }
+    assertThat(kafka().canonical(imageIds)).isEqualTo(imageIds.size());
+  }
+}
