@@ -1,5 +1,7 @@
 package io.redstats.testsupport;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.clickhouse.ClickHouseContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -26,11 +28,29 @@ final class Containers {
   private Containers() {}
 
   static boolean dockerAvailable() {
+    if (!dockerConfigured()) {
+      return false;
+    }
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {
       return false;
     }
+  }
+
+  /**
+   * Cheap pre-check: without any of these, Testcontainers' own probe can only fail, and it logs an
+   * ERROR and takes a while doing so.
+   */
+  private static boolean dockerConfigured() {
+    String home = System.getProperty("user.home");
+    String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+    return System.getenv("DOCKER_HOST") != null
+        || Files.exists(Path.of("/var/run/docker.sock"))
+        || Files.exists(Path.of(home, ".testcontainers.properties"))
+        || Files.exists(Path.of(home, ".docker", "run", "docker.sock"))
+        || Files.exists(Path.of(home, ".colima"))
+        || (runtimeDir != null && Files.exists(Path.of(runtimeDir, "docker.sock")));
   }
 
   @SuppressWarnings("resource") // lives for the JVM; the Testcontainers reaper removes it

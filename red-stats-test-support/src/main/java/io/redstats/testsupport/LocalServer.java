@@ -30,9 +30,17 @@ final class LocalServer implements ServerControl {
 
   @Override
   public synchronized void start() {
+    long started = System.nanoTime();
     List<String> args = new ArrayList<>(List.of("start", dir.toString()));
     args.addAll(ports);
     scripts.run(script, args.toArray(String[]::new));
+    RealServers.log(
+        script
+            + " start "
+            + dir.getFileName()
+            + ": "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
   }
 
   @Override
@@ -57,6 +65,7 @@ final class LocalServer implements ServerControl {
         throw new IllegalStateException("pid " + member + " survived SIGKILL");
       }
     }
+    RealServers.log(script + " " + dir.getFileName() + ": killed -9 (pid " + pid.getAsLong() + ")");
   }
 
   @Override

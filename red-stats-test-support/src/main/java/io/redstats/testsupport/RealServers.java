@@ -193,6 +193,9 @@ public final class RealServers {
 
     boolean needsMore = fromEnv.size() < Server.values().length;
     boolean docker = needsMore && Containers.dockerAvailable();
+    if (needsMore) {
+      log(docker ? "a Docker engine answers: Testcontainers" : "no Docker engine: local servers");
+    }
     LocalRun localRun = new LocalRun();
     Map<Server, LocalServer> localServers = new EnumMap<>(Server.class);
     Map<Server, CompletableFuture<String>> starting = new EnumMap<>(Server.class);
