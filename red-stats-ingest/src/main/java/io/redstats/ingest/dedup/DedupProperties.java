@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param commitInterval Kafka Streams' {@code commit.interval.ms}: under exactly-once the canonical
  *     record becomes visible only at commit, so this bounds the dedup's share of freshness
  * @param threads stream threads on this node
+ * @param sessionTimeout how long a crashed node keeps its partitions before the others take them
+ *     over (Kafka's {@code session.timeout.ms}, its default 45 s); a clean stop leaves at once
  */
 @ConfigurationProperties("redstats.dedup")
 public record DedupProperties(
@@ -23,4 +25,5 @@ public record DedupProperties(
     @DefaultValue("7d") Duration retention,
     String stateDir,
     @DefaultValue("100ms") Duration commitInterval,
-    @DefaultValue("1") int threads) {}
+    @DefaultValue("1") int threads,
+    @DefaultValue("45s") Duration sessionTimeout) {}

@@ -7,6 +7,8 @@ import io.redstats.ingest.config.KafkaTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -69,6 +71,9 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
     config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.threads());
     config.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) properties.sessionTimeout().toMillis());
+    config.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
@@ -97,7 +102,11 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
   public void stop() {
     KafkaStreams running = streams;
     if (running != null) {
-      running.close(CLOSE_TIMEOUT);
+      // Leave the group on a clean stop so the other nodes take the partitions at once instead of
+      // after the session timeout.
+      running.close(
+          CloseOptions.timeout(CLOSE_TIMEOUT)
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       streams = null;
     }
   }
