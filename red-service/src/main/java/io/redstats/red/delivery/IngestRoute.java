@@ -2,6 +2,7 @@ package io.redstats.red.delivery;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
@@ -9,6 +10,10 @@ import java.util.random.RandomGenerator;
 /**
  * Which ingest URL to try next, and when: failover in turn starting from the last URL that worked,
  * and per URL an exponential backoff with jitter, or the server's own Retry-After.
+ *
+ * <p>The cursor names the URL tried first: after a success it stays on that URL, so the next
+ * delivery starts there; after a failure it moves on to the next URL in turn, so a URL that just
+ * failed is not retried before the others had their chance, whatever its backoff.
  *
  * <p>Times are {@link System#nanoTime()} values passed in by the caller, so the policy is tested
  * without sleeping. Not thread-safe: the one dispatcher thread owns it.
@@ -28,7 +33,7 @@ final class IngestRoute {
   private final RandomGenerator random;
   private final long[] notBefore;
   private final int[] failures;
-  private int lastGood;
+  private int cursor;
 
   IngestRoute(
       List<URI> urls,
@@ -44,21 +49,17 @@ final class IngestRoute {
     this.random = random;
     this.notBefore = new long[urls.size()];
     this.failures = new int[urls.size()];
-    java.util.Arrays.fill(notBefore, now);
+    Arrays.fill(notBefore, now);
   }
 
   URI url(int index) {
     return urls.get(index);
   }
 
-  int lastGood() {
-    return lastGood;
-  }
-
-  /** The first URL, from the last good one on, that may be tried at {@code now}; else empty. */
+  /** The first URL, from the cursor on, that may be tried at {@code now}; else empty. */
   OptionalInt next(long now) {
     for (int k = 0; k < urls.size(); k++) {
-      int i = (lastGood + k) % urls.size();
+      int i = (cursor + k) % urls.size();
       if (notBefore[i] - now <= 0) {
         return OptionalInt.of(i);
       }
@@ -77,12 +78,13 @@ final class IngestRoute {
 
   void succeeded(int index) {
     failures[index] = 0;
-    lastGood = index;
+    cursor = index;
   }
 
   /** Parks URL {@code index} for the server's Retry-After, else for its backoff. */
   void failed(int index, long now, Duration retryAfter) {
     failures[index]++;
+    cursor = (index + 1) % urls.size();
     Duration wait = retryAfter != null ? jittered(retryAfter) : backoff(failures[index]);
     notBefore[index] = now + wait.toNanos();
   }

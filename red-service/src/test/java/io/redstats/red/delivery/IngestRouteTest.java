@@ -40,6 +40,24 @@ class IngestRouteTest {
   }
 
   @Test
+  void afterAFailureTheNextUrlGoesFirstEvenWhenTheFailedOnesBackoffIsOver() {
+    IngestRoute route = route(A, B);
+
+    route.failed(0, T0, null);
+
+    assertThat(route.next(T0 + 3600 * SECOND)).hasValue(1);
+  }
+
+  @Test
+  void whenEveryUrlFailsTheyAreTriedInTurn() {
+    IngestRoute route = route(A, B);
+    route.failed(0, T0, null);
+    route.failed(1, T0, null);
+
+    assertThat(route.next(T0 + 3600 * SECOND)).hasValue(0);
+  }
+
+  @Test
   void nextDeliveryStartsFromTheLastUrlThatWorked() {
     // Given A failed and B then worked
     IngestRoute route = route(A, B);
