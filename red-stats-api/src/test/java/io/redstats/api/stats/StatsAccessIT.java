@@ -1,0 +1,163 @@
+package io.redstats.api.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redstats.api.ApiTestSupport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Promises 3 and 6 at the HTTP boundary: clear 400s naming the parameter, and token scoping. */
+class StatsAccessIT extends ApiTestSupport {
+
+  /** This class's rows live in 2022; clients 201 and 202 are its own. */
+  private static final long T0 = Instant.parse("2022-06-01T12:00:00Z").toEpochMilli();
+
+  private static final long CLIENT_A = 201;
+  private static final long CLIENT_B = 202;
+  private static final String RANGE = "from=" + T0 + "&to=" + (T0 + 60_000) + "&red=0.85";
+
+  @BeforeAll
+  static void twoClientsWithImages() {
+    insert(
+        List.of(
+            new Event(9_000_001, CLIENT_A, T0 + 1, 85_001),
+            new Event(9_000_002, CLIENT_A, T0 + 2, 85_000),
+            new Event(9_000_003, CLIENT_B, T0 + 3, 90_000)));
+  }
+
+  @Test
+  void eachBadParameterIsRefusedWith400NamingIt() {
+    Map<String, String> badQueries =
+        Map.of(
+            "from", "/stats?from=yesterday&to=" + T0 + "&red=0.5",
+            "to", "/stats?from=" + T0 + "&to=2022-06-01T12:00:00&red=0.5",
+            "red", "/stats?from=" + T0 + "&to=" + (T0 + 1) + "&red=1.5",
+            "client_id", "/stats?" + RANGE + "&client_id=-1",
+            "step", "/stats/series?" + RANGE + "&step=7m");
+    badQueries.forEach(
+        (field, query) -> {
+          Answer answer = get(query, adminToken());
+
+          assertThat(answer.status()).as(query).isEqualTo(400);
+          assertThat(fields(answer.body())).as(query).containsExactly(field);
+        });
+  }
+
+  @Test
+  void reversedRangeIsRefusedNamingTo() {
+    Answer answer = get("/stats?from=" + (T0 + 1) + "&to=" + T0 + "&red=0.5", adminToken());
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(fields(answer.body())).containsExactly("to");
+  }
+
+  @Test
+  void seriesWithTooManyBucketsIsRefusedNamingStep() {
+    long thirtyDays = 30L * 86_400_000L;
+    Answer answer = get("/stats/series?from=0&to=" + thirtyDays + "&step=1m&red=0.5", adminToken());
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(fields(answer.body())).containsExactly("step");
+  }
+
+  @Test
+  void requestWithoutTokenIs401() {
+    Answer answer = get("/stats?" + RANGE, null);
+
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(answer.raw().headers().firstValue("WWW-Authenticate")).isPresent();
+  }
+
+  @Test
+  void tokenSignedWithAnotherSecretIs401() {
+    String forged =
+        new io.redstats.contract.auth.TokenMinter("some-other-secret-0123456789abcdefgh")
+            .mint("x", CLIENT_A, List.of("query"), java.time.Duration.ofMinutes(5));
+
+    assertThat(get("/stats?" + RANGE, forged).status()).isEqualTo(401);
+  }
+
+  @Test
+  void tokenWithoutQueryScopeIs403() {
+    Answer answer = get("/stats?" + RANGE, token(CLIENT_A, "subscribe", "ingest"));
+
+    assertThat(answer.status()).isEqualTo(403);
+  }
+
+  @Test
+  void clientTokenCountsOnlyItsOwnImages() {
+    // When client A asks without naming a client
+    Answer answer = get("/stats?" + RANGE, token(CLIENT_A, "query"));
+
+    // Then it gets its own two images, one strictly above 0.85
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body().get("client_id").asLong()).isEqualTo(CLIENT_A);
+    assertThat(answer.body().get("images").asLong()).isEqualTo(2);
+    assertThat(answer.body().get("above").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void clientTokenAskingForAnotherClientIs403() {
+    Answer answer = get("/stats?" + RANGE + "&client_id=" + CLIENT_B, token(CLIENT_A, "query"));
+
+    assertThat(answer.status()).isEqualTo(403);
+    assertThat(answer.body().get("errors")).isNotEmpty();
+  }
+
+  @Test
+  void adminTokenCountsEveryClient() {
+    Answer answer = get("/stats?" + RANGE, adminToken());
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body().has("client_id")).isFalse();
+    assertThat(answer.body().get("images").asLong()).isEqualTo(3);
+    assertThat(answer.body().get("above").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void tokenOverItsRateLimitGets429WithRetryAfter() {
+    // Given one token asking faster than its budget refills
+    String token = token(CLIENT_A, "query");
+    List<Integer> statuses = new ArrayList<>();
+    Answer limited = null;
+    for (int i = 0; i < RATE_LIMIT_BURST * 3 && limited == null; i++) {
+      Answer answer = get("/stats?" + RANGE, token);
+      statuses.add(answer.status());
+      if (answer.status() == 429) {
+        limited = answer;
+      }
+    }
+
+    // Then it is told to wait, and for how long
+    assertThat(limited).as("statuses %s", statuses).isNotNull();
+    assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+    assertThat(limited.body().get("errors")).isNotEmpty();
+    // And another token is not affected
+    assertThat(get("/stats?" + RANGE, token(CLIENT_A, "query")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void healthNeedsNoToken() {
+    assertThat(get("/actuator/health", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void openApiDocumentDescribesTheEndpoints() {
+    Answer answer = get("/v3/api-docs", null);
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body().get("paths").has("/stats")).isTrue();
+    assertThat(answer.body().get("paths").has("/stats/series")).isTrue();
+  }
+
+  private static List<String> fields(JsonNode body) {
+    List<String> fields = new ArrayList<>();
+    body.get("errors").forEach(e -> fields.add(e.get("field").asString()));
+    return fields;
+  }
+}
