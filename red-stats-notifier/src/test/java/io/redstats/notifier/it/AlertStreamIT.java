@@ -1,0 +1,325 @@
+package io.redstats.notifier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redstats.contract.event.StatEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One notifier node on real Kafka and PostgreSQL, driven by real WebSocket clients. */
+class AlertStreamIT {
+
+  /**
+   * Small, so the slow-client test overflows it with a few thousand events, yet large enough for a
+   * reading client to keep up with them at the pace they are published.
+   */
+  private static final int QUEUE_CAPACITY = 500;
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration QUIET = Duration.ofMillis(1500);
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static Stack stack;
+  private static Stack.Node node;
+
+  @BeforeAll
+  static void startNode() {
+    stack = Stack.shared();
+    node =
+        stack.startNode(
+            "stream-node",
+            Map.of(
+                "redstats.notifier.send-queue-capacity", Integer.toString(QUEUE_CAPACITY),
+                "redstats.notifier.send-timeout", "30s",
+                "redstats.notifier.ping-interval", "2s"));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static AlertClient subscribe(long clientId, String minRed) {
+    return AlertClient.connect(node.wsUrl(), Stack.clientToken(clientId), minRed, null);
+  }
+
+  private static List<Long> imageIds(List<JsonNode> alerts) {
+    return alerts.stream().map(a -> a.get("image_id").longValue()).toList();
+  }
+
+  @Test
+  void redEqualToTheThresholdDoesNotAlertAndOneUnitAboveDoes() {
+    // Given a client subscribed with min_red 0.85
+    long client = 1001;
+    try (AlertClient alerts = subscribe(client, "0.85")) {
+      StatEvent equal = Stack.event(client, 0.85);
+      StatEvent above = Stack.event(client, 0.85001);
+      StatEvent below = Stack.event(client, 0.84999);
+
+      // When images at, just above and just below the threshold arrive
+      stack.publish(List.of(equal, below, above));
+
+      // Then only the one strictly above alerts, with red at five decimals
+      List<JsonNode> received = alerts.alertsAfterQuiet(QUIET.plus(Duration.ofSeconds(1)));
+      assertThat(imageIds(received)).containsExactly(above.imageId());
+      assertThat(received.get(0).get("red").decimalValue()).isEqualByComparingTo("0.85001");
+      assertThat(received.get(0).get("red").toString()).isEqualTo("0.85001");
+      assertThat(received.get(0).get("client_id").longValue()).isEqualTo(client);
+      assertThat(received.get(0).get("resume").stringValue()).isNotBlank();
+    }
+  }
+
+  @Test
+  void thresholdChangedOnTheOpenSocketAppliesToTheNextEvent() {
+    // Given a client at 0.5 that raises its threshold to 0.9 and gets the ack
+    long client = 1002;
+    try (AlertClient alerts = subscribe(client, "0.5")) {
+      alerts.send("{\"min_red\":0.9}");
+      JsonNode ack = alerts.awaitAck(WAIT);
+      assertThat(ack.get("type").stringValue()).isEqualTo("ack");
+      assertThat(ack.get("min_red").decimalValue()).isEqualByComparingTo("0.9");
+
+      // When images at 0.7 and 0.95 arrive
+      StatEvent middle = Stack.event(client, 0.7);
+      StatEvent high = Stack.event(client, 0.95);
+      stack.publish(List.of(middle, high));
+
+      // Then only 0.95 alerts
+      assertThat(imageIds(alerts.alertsAfterQuiet(QUIET))).containsExactly(high.imageId());
+
+      // And after lowering to 0.1 the next image at 0.2 alerts
+      alerts.send("{\"min_red\":0.1}");
+      alerts.awaitAck(WAIT);
+      StatEvent low = Stack.event(client, 0.2);
+      stack.publish(List.of(low));
+      assertThat(imageIds(alerts.alerts(2, WAIT))).containsExactly(high.imageId(), low.imageId());
+    }
+  }
+
+  @Test
+  void badThresholdMessageGetsAnErrorAndTheSocketStaysOpen() {
+    long client = 1003;
+    try (AlertClient alerts = subscribe(client, "0.5")) {
+      alerts.send("{\"min_red\":2}");
+      JsonNode error = alerts.awaitAck(WAIT);
+      assertThat(error.get("type").stringValue()).isEqualTo("error");
+      assertThat(error.get("field").stringValue()).isEqualTo("min_red");
+
+      StatEvent event = Stack.event(client, 0.6);
+      stack.publish(List.of(event));
+      assertThat(imageIds(alerts.alerts(1, WAIT))).containsExactly(event.imageId());
+    }
+  }
+
+  @Test
+  void clientTokenSeesOnlyItsOwnClientsImages() {
+    // Given client 1004 subscribed at 0
+    long mine = 1004;
+    long other = 1005;
+    try (AlertClient alerts = subscribe(mine, "0")) {
+      // When an image of another client and one of its own arrive
+      StatEvent othersImage = Stack.event(other, 0.99);
+      StatEvent ownImage = Stack.event(mine, 0.99);
+      stack.publish(List.of(othersImage, ownImage));
+
+      // Then it is alerted about its own only
+      assertThat(imageIds(alerts.alertsAfterQuiet(QUIET))).containsExactly(ownImage.imageId());
+    }
+  }
+
+  @Test
+  void adminTokenSeesEveryClientsImages() {
+    try (AlertClient admin =
+        AlertClient.connect(
+            node.wsUrl(), Stack.adminToken(), AlertClient.query("0.999", null, null), false)) {
+      StatEvent a = Stack.event(1006, 1.0);
+      StatEvent b = Stack.event(1007, 1.0);
+      stack.publish(List.of(a, b));
+
+      assertThat(imageIds(admin.alerts(2, WAIT))).contains(a.imageId(), b.imageId());
+    }
+  }
+
+  @Test
+  void handshakeRefusesMissingTokenWrongScopeAndAnotherClientsImages() {
+    String ws = node.wsUrl();
+    assertRefused(() -> AlertClient.connect(ws, null, "0.5", null), 401);
+    assertRefused(
+        () -> AlertClient.connect(ws, "not-a-jwt", AlertClient.query("0.5", null, null), true),
+        401);
+    assertRefused(() -> AlertClient.connect(ws, Stack.queryOnlyToken(1008), "0.5", null), 403);
+    assertRefused(
+        () ->
+            AlertClient.connect(
+                ws, Stack.clientToken(1008), AlertClient.query("0.5", null, 1009L), false),
+        403);
+    assertRefused(() -> AlertClient.connect(ws, Stack.clientToken(1008), "1.5", null), 400);
+    assertRefused(() -> AlertClient.connect(ws, Stack.clientToken(1008), "0.5", "garbage!"), 400);
+  }
+
+  @Test
+  void tokenInTheQueryParameterIsAccepted() {
+    long client = 1010;
+    try (AlertClient alerts =
+        AlertClient.connect(
+            node.wsUrl(), Stack.clientToken(client), AlertClient.query("0.5", null, null), true)) {
+      StatEvent event = Stack.event(client, 0.75);
+      stack.publish(List.of(event));
+      assertThat(imageIds(alerts.alerts(1, WAIT))).containsExactly(event.imageId());
+    }
+  }
+
+  @Test
+  void resumeAfterDisconnectDeliversExactlyTheMissedAlertsThenLiveOnes() {
+    long client = 1011;
+    // Given a client that received three alerts and disconnected with the last token
+    List<StatEvent> before =
+        List.of(Stack.event(client, 0.6), Stack.event(client, 0.7), Stack.event(client, 0.8));
+    String token;
+    try (AlertClient first = subscribe(client, "0.5")) {
+      stack.publish(before);
+      assertThat(imageIds(first.alerts(3, WAIT))).containsExactlyInAnyOrderElementsOf(ids(before));
+      token = first.lastToken();
+    }
+
+    // When images arrive while it is away (some below its threshold) and it resumes with the token
+    List<StatEvent> missed = new ArrayList<>();
+    List<StatEvent> whileAway = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      StatEvent e = Stack.event(client, i % 2 == 0 ? 0.9 : 0.3);
+      whileAway.add(e);
+      if (i % 2 == 0) {
+        missed.add(e);
+      }
+    }
+    stack.publish(whileAway);
+    try (AlertClient resumed =
+        AlertClient.connect(node.wsUrl(), Stack.clientToken(client), "0.5", token)) {
+      List<StatEvent> live = List.of(Stack.event(client, 0.95), Stack.event(client, 0.96));
+      stack.publish(live);
+
+      // Then it gets exactly the missed matching alerts, then the live ones, nothing twice
+      List<JsonNode> received = resumed.alertsAfterQuiet(QUIET.plus(Duration.ofSeconds(2)));
+      List<Long> ids = imageIds(received);
+      assertThat(ids).hasSize(missed.size() + live.size()).doesNotHaveDuplicates();
+      assertThat(ids.subList(0, missed.size())).containsExactlyInAnyOrderElementsOf(ids(missed));
+      assertThat(ids.subList(missed.size(), ids.size()))
+          .containsExactlyInAnyOrderElementsOf(ids(live));
+    }
+  }
+
+  @Test
+  void resumeTokenOlderThanRetentionIsClosedWith4410() throws Exception {
+    // Given a token naming offsets that were deleted (deleteRecords moves the log start past them)
+    long client = 1012;
+    String token;
+    try (AlertClient first = subscribe(client, "0.5")) {
+      token = first.lastToken();
+    }
+    stack.publish(IntStream.range(0, 6).mapToObj(i -> Stack.event(client, 0.9)).toList());
+    stack.deleteAllRecords();
+
+    // When it resumes, Then it is closed with the documented code
+    try (AlertClient resumed =
+        AlertClient.connect(node.wsUrl(), Stack.clientToken(client), "0.5", token)) {
+      assertThat(resumed.awaitClose(WAIT)).isEqualTo(4410);
+    }
+  }
+
+  @Test
+  void slowClientIsClosedWithTheResumeCodeAndOthersAreUnaffected() throws Exception {
+    long client = 1013;
+    String path = "/alerts?" + AlertClient.query("0", null, null);
+    try (StuckClient stuck = new StuckClient(node.port(), path, Stack.clientToken(client));
+        AlertClient healthy = subscribe(client, "0")) {
+      // When far more alerts than the queue holds are due to a client that never reads
+      int count = 6000;
+      int batch = 100;
+      for (int sent = 0; sent < count; sent += batch) {
+        stack.publishBatch(
+            IntStream.range(0, batch).mapToObj(i -> Stack.event(client, 0.5)).toList());
+        Thread.sleep(50); // ~2 000 events/s: a reading client keeps up, a stuck one cannot
+      }
+
+      // Then the healthy client of the same node gets every one of them
+      assertThat(healthy.alerts(count, Duration.ofSeconds(60))).hasSize(count);
+      // And the stuck one was closed by its queue (its memory is bounded by the queue)
+      awaitQueueClose();
+      // And once it reads, the last frame it gets is the close with the resume code
+      StuckClient.Outcome outcome = stuck.readUntilClose(20_000);
+      assertThat(outcome.closeCode()).isEqualTo(4408);
+      assertThat(outcome.textFrames()).isLessThan(count);
+    }
+  }
+
+  @Test
+  void adminEndpointListsActiveSubscriptionsAndWantsScopeAdmin() throws Exception {
+    long client = 1014;
+    try (AlertClient alerts = subscribe(client, "0.42")) {
+      HttpResponse<String> asAdmin = get("/admin/subscriptions", Stack.adminToken());
+      assertThat(asAdmin.statusCode()).isEqualTo(200);
+      JsonNode rows = MAPPER.readTree(asAdmin.body()).get("subscriptions");
+      assertThat(rows.valueStream().filter(r -> r.get("client_id").asLong() == client))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.get("min_red").decimalValue()).isEqualByComparingTo("0.42");
+                assertThat(r.get("node_id").stringValue()).isEqualTo("stream-node");
+                assertThat(r.get("active").booleanValue()).isTrue();
+              });
+      assertThat(get("/admin/subscriptions", Stack.clientToken(client)).statusCode())
+          .isEqualTo(403);
+      assertThat(get("/admin/subscriptions", null).statusCode()).isEqualTo(401);
+      assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static void assertRefused(Runnable connect, int status) {
+    assertThatThrownBy(connect::run)
+        .isInstanceOfSatisfying(
+            AlertClient.Refused.class, r -> assertThat(r.status).isEqualTo(status));
+  }
+
+  private static List<Long> ids(List<StatEvent> events) {
+    return events.stream().map(StatEvent::imageId).toList();
+  }
+
+  private static void awaitQueueClose() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> metric =
+          get("/actuator/metrics/redstats.notifier.queue.closes", Stack.adminToken());
+      if (metric.statusCode() == 200
+          && MAPPER.readTree(metric.body()).get("measurements").get(0).get("value").doubleValue()
+              >= 1) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the stuck client was not closed by its queue");
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.httpUrl() + path)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
