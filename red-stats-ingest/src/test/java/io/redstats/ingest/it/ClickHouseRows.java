@@ -39,6 +39,28 @@ final class ClickHouseRows {
         "SELECT any(red) FROM events WHERE image_id = ? AND image_id = ?", imageId, imageId);
   }
 
+  /** One stored row as column name → value, or an empty map. */
+  java.util.Map<String, Long> row(long imageId) {
+    String sql =
+        "SELECT client_id, toUInt32(ts) AS ts_seconds, ts_ms, red, kafka_partition, kafka_offset,"
+            + " ingested_ms FROM events WHERE image_id = ?";
+    java.util.Map<String, Long> row = new java.util.LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection(url, "default", "");
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setLong(1, imageId);
+      try (ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            row.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return row;
+  }
+
   private long count(String sql, long a, long b) {
     try (Connection c = DriverManager.getConnection(url, "default", "");
         PreparedStatement p = c.prepareStatement(sql)) {

@@ -93,6 +93,35 @@ class ExactlyOnceIT extends IngestITSupport {
     assertThat(clickHouse().redOf(imageId)).isEqualTo(25_000);
   }
 
+  @Test
+  void rowHoldsTheEventItsKafkaPositionAndWhenItWasAccepted() {
+    // Given an event with an ISO-8601 timestamp in another zone and more than five decimals
+    long imageId = freshImageId();
+    long before = System.currentTimeMillis();
+    String body =
+        "{\"image_id\":"
+            + imageId
+            + ",\"client_id\":42,\"timestamp\":\"2026-11-23T10:00:00.123+08:00\","
+            + "\"red\":0.850005,\"note\":\"unknown fields are ignored\"}";
+
+    // When it is posted
+    assertThat(postJson(body).statusCode()).isEqualTo(202);
+    long after = System.currentTimeMillis();
+
+    // Then its row has the exact instant, red in units of 1/100000 and its Kafka coordinates
+    ClickHouseRows rows = clickHouse();
+    ClickHouseRows.await(() -> rows.countImage(imageId), n -> n == 1, ARRIVAL);
+    var row = rows.row(imageId);
+    long tsMs = java.time.Instant.parse("2026-11-23T02:00:00.123Z").toEpochMilli();
+    assertThat(row.get("client_id")).isEqualTo(42);
+    assertThat(row.get("ts_ms")).isEqualTo(tsMs);
+    assertThat(row.get("ts_seconds")).isEqualTo(tsMs / 1000);
+    assertThat(row.get("red")).isEqualTo(85_001);
+    assertThat(row.get("kafka_partition")).isBetween(0L, 5L);
+    assertThat(row.get("kafka_offset")).isNotNegative();
+    assertThat(row.get("ingested_ms")).isBetween(before, after);
+  }
+
   private void assertStoredOnce(Set<Long> imageIds) throws InterruptedException {
     ClickHouseRows rows = clickHouse();
     for (long imageId : imageIds) {
