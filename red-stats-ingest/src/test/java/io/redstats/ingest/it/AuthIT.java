@@ -91,7 +91,11 @@ class AuthIT extends IngestITSupport {
 
     HttpResponse<String> response = get("/actuator/prometheus", token(Scopes.ADMIN));
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("redstats_ingest_accepted");
+    assertThat(response.body())
+        .contains("redstats_ingest_accepted")
+        .contains("redstats_dedup_duplicates")
+        .contains("redstats_sink_lag")
+        .contains("redstats_sink_freshness");
   }
 
   @Test
