@@ -59,12 +59,17 @@ pid_of() {
 }
 
 # Alive = exists and is not a zombie (a killed child of a still-running parent stays a zombie).
+# A multi-threaded process (a JVM) shows its main thread as a zombie while its other threads are
+# still exiting and still hold its sockets: it is gone only when the main thread is the last one.
 pid_alive() {
   local pid="$1"
   kill -0 "$pid" 2>/dev/null || return 1
   local state
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
+  state="$(sed -E 's/.*\) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1 || true)"
+  [[ "$state" != "Z" && "$state" != "X" ]] && return 0
+  local threads
+  threads="$(ls "/proc/$pid/task" 2>/dev/null | wc -l)"
+  ((threads > 1))
 }
 
 is_running() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /** OS processes by pid: liveness (zombies count as dead), signals, waiting for death. */
 final class Processes {
@@ -14,20 +15,31 @@ final class Processes {
 
   private Processes() {}
 
-  /** Alive and not a zombie: a killed server whose parent has not reaped it yet is gone. */
+  /**
+   * Alive and not a zombie: a killed server whose parent has not reaped it yet is gone. But a
+   * multi-threaded process (a JVM) shows its main thread as a zombie while the other threads are
+   * still exiting and still hold its sockets; it is gone only when the main thread is the last.
+   */
   static boolean alive(long pid) {
-    Path stat = Path.of("/proc", Long.toString(pid), "stat");
-    if (Files.exists(stat)) {
-      try {
-        String content = Files.readString(stat);
-        // Format: "pid (comm) S ..." — comm may hold spaces, so read after the last ')'.
-        String afterName = content.substring(content.lastIndexOf(')') + 1).trim();
-        return !afterName.startsWith("Z") && !afterName.startsWith("X");
-      } catch (IOException e) {
-        return false; // vanished while we read it
-      }
+    Path proc = Path.of("/proc", Long.toString(pid));
+    if (!Files.exists(proc)) {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    try {
+      String content = Files.readString(proc.resolve("stat"));
+      // Format: "pid (comm) S ..." — comm may hold spaces, so read after the last ')'.
+      String afterName = content.substring(content.lastIndexOf(')') + 1).trim();
+      boolean exited = afterName.startsWith("Z") || afterName.startsWith("X");
+      return !exited || threads(proc) > 1;
+    } catch (IOException e) {
+      return false; // vanished while we read it
+    }
+  }
+
+  private static long threads(Path proc) throws IOException {
+    try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+      return tasks.count();
+    }
   }
 
   /** Sends SIGNAL (a name like KILL, STOP, CONT) with kill(1): Java has no API for most signals. */

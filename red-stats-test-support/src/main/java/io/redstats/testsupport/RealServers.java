@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -67,7 +68,7 @@ public final class RealServers {
 
   private static RealServers shared;
 
-  private final Map<Server, String> endpoints;
+  private final Map<Server, CompletableFuture<String>> endpoints;
   private final Map<Server, LocalServer> localServers;
   private final String postgresUser;
   private final String postgresPassword;
@@ -75,7 +76,7 @@ public final class RealServers {
   private final Set<String> createdDatabases = ConcurrentHashMap.newKeySet();
 
   private RealServers(
-      Map<Server, String> endpoints,
+      Map<Server, CompletableFuture<String>> endpoints,
       Map<Server, LocalServer> localServers,
       String postgresUser,
       String postgresPassword,
@@ -97,14 +98,14 @@ public final class RealServers {
 
   /** {@code host:port} of a Kafka broker. */
   public String kafkaBootstrap() {
-    return endpoints.get(Server.KAFKA);
+    return endpoint(Server.KAFKA);
   }
 
   /**
    * {@code http://host:port} of ClickHouse's HTTP interface (user {@code default}, no password).
    */
   public String clickhouseHttpUrl() {
-    return endpoints.get(Server.CLICKHOUSE);
+    return endpoint(Server.CLICKHOUSE);
   }
 
   /**
@@ -146,6 +147,7 @@ public final class RealServers {
 
   /** Kill, stop, restart, pause a server — only for servers this JVM started itself. */
   public Optional<ServerControl> control(Server server) {
+    endpoint(server);
     return Optional.ofNullable(localServers.get(server));
   }
 
@@ -197,38 +199,26 @@ public final class RealServers {
       log(docker ? "a Docker engine answers: Testcontainers" : "no Docker engine: local servers");
     }
     LocalRun localRun = new LocalRun();
-    Map<Server, LocalServer> localServers = new EnumMap<>(Server.class);
-    Map<Server, CompletableFuture<String>> starting = new EnumMap<>(Server.class);
-    // Own threads: the common pool has one thread on two cores, and these mostly wait.
-    ExecutorService starters = Executors.newFixedThreadPool(Server.values().length);
-    try {
-      for (Server server : Server.values()) {
-        if (fromEnv.containsKey(server)) {
-          continue;
-        }
-        Supplier<String> start =
-            docker
-                ? () -> startContainer(server)
-                : () -> startLocal(server, localRun, localServers);
-        starting.put(server, CompletableFuture.supplyAsync(start, starters));
+    Map<Server, LocalServer> localServers = new ConcurrentHashMap<>();
+    Map<Server, CompletableFuture<String>> endpoints = new EnumMap<>(Server.class);
+    fromEnv.forEach((server, url) -> endpoints.put(server, CompletableFuture.completedFuture(url)));
+    // Started in parallel and in the background: a test waits only for the servers it asks for.
+    // Own threads, because the common pool has one thread on two cores and these mostly wait.
+    ExecutorService starters = Executors.newFixedThreadPool(Server.values().length, daemon());
+    for (Server server : Server.values()) {
+      if (fromEnv.containsKey(server)) {
+        continue;
       }
-      Map<Server, String> endpoints = new EnumMap<>(fromEnv);
-      starting.forEach((server, future) -> endpoints.put(server, join(server, future)));
-      return finish(endpoints, localServers, fromEnv.containsKey(Server.POSTGRES), env, localRun);
-    } finally {
-      starters.shutdown();
+      Supplier<String> start =
+          docker ? () -> startContainer(server) : () -> startLocal(server, localRun, localServers);
+      endpoints.put(server, CompletableFuture.supplyAsync(start, starters));
     }
-  }
-
-  private static RealServers finish(
-      Map<Server, String> endpoints,
-      Map<Server, LocalServer> localServers,
-      boolean postgresFromEnv,
-      Map<String, String> env,
-      LocalRun localRun) {
+    CompletableFuture.allOf(endpoints.values().toArray(CompletableFuture[]::new))
+        .whenComplete((done, failure) -> starters.shutdown());
+    boolean postgresFromEnv = fromEnv.containsKey(Server.POSTGRES);
     return new RealServers(
         endpoints,
-        Map.copyOf(localServers),
+        localServers,
         postgresFromEnv
             ? env.getOrDefault(ENV_POSTGRES_USER, LOCAL_POSTGRES_USER)
             : LOCAL_POSTGRES_USER,
@@ -238,17 +228,27 @@ public final class RealServers {
         localRun);
   }
 
+  private static ThreadFactory daemon() {
+    return runnable -> {
+      Thread thread = new Thread(runnable, "real-servers-start");
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
   private static void putIfSet(Map<Server, String> map, Server server, String value) {
     if (value != null && !value.isBlank()) {
       map.put(server, value.strip());
     }
   }
 
-  private static String join(Server server, CompletableFuture<String> future) {
+  /** Waits for SERVER if it is still starting; throws (every time) if it could not start. */
+  private String endpoint(Server server) {
     try {
-      return future.join();
+      return endpoints.get(server).join();
     } catch (CompletionException e) {
-      throw new IllegalStateException(server + " could not be started", e.getCause());
+      throw new IllegalStateException(
+          server + " could not be started: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -275,18 +275,18 @@ public final class RealServers {
               localRun.run().serverDir(server.name().toLowerCase(java.util.Locale.ROOT)),
               ports.all(),
               localRun.scripts());
+      // Tracked before it starts, so a JVM exiting mid-start still stops it.
+      localRun.track(local);
       try {
         local.start();
       } catch (LocalScripts.ScriptFailedException e) {
+        localRun.untrack(local);
         if (e.portTaken() && attempt < START_ATTEMPTS) {
           continue;
         }
         throw e;
       }
-      synchronized (localServers) {
-        localServers.put(server, local);
-      }
-      localRun.track(local);
+      localServers.put(server, local);
       String endpoint = ports.endpoint(server);
       log(
           server
@@ -354,7 +354,7 @@ public final class RealServers {
 
   /** The PostgreSQL URL without a database, whatever the environment variable carried. */
   private String postgresBaseUrl() {
-    String url = endpoints.get(Server.POSTGRES);
+    String url = endpoint(Server.POSTGRES);
     int hostStart = url.indexOf("//") + 2;
     int pathStart = url.indexOf('/', hostStart);
     return pathStart < 0 ? url : url.substring(0, pathStart);
@@ -423,6 +423,10 @@ public final class RealServers {
 
     void track(LocalServer server) {
       servers.add(server);
+    }
+
+    void untrack(LocalServer server) {
+      servers.remove(server);
     }
 
     void track(Nginx nginx) {
