@@ -12,8 +12,10 @@
   // reconnect backoff for the alert socket: fast at first, never hammering a down notifier
   const RECONNECT_MIN_MS = 1000;
   const RECONNECT_MAX_MS = 30000;
-  // close codes after which reconnecting cannot help (bad token, not allowed)
-  const FATAL_CLOSE_CODES = [1008, 4401, 4403];
+  // the notifier's close codes (its README): these mean "the resume token is no good, reconnect
+  // without it"; every other close reconnects with the last token, so no alert is missed
+  const DROP_RESUME_CLOSE_CODES = [4400, 4410];
+  const NORMAL_CLOSE = 1000;
 
   const $ = (id) => document.getElementById(id);
   let token = null;
@@ -185,15 +187,20 @@
       } catch (e) {
         return; // not ours to show
       }
+      if (message.resume) resume = message.resume;
       if (message.type === 'alert') showAlert(message);
+      if (message.type === 'subscribed') $('ws-status').textContent = 'connected, alerts above ' + Number(message.min_red);
+      if (message.type === 'ack') $('ws-status').textContent = 'connected, alerts above ' + Number(message.min_red);
+      if (message.type === 'error') $('ws-status').textContent = (message.field ? message.field + ': ' : '') + message.message;
     };
     ws.onclose = (event) => {
       socket = null;
       if (!token) return;
-      if (FATAL_CLOSE_CODES.includes(event.code)) {
-        $('ws-status').textContent = 'refused (' + event.code + (event.reason ? ': ' + event.reason : '') + ')';
+      if (event.code === NORMAL_CLOSE) {
+        $('ws-status').textContent = 'closed by the server';
         return;
       }
+      if (DROP_RESUME_CLOSE_CODES.includes(event.code)) resume = null;
       $('ws-status').textContent = 'disconnected, retrying in ' + Math.round(reconnectDelay / 1000) + ' s';
       reconnectTimer = setTimeout(connectAlerts, reconnectDelay);
       reconnectDelay = Math.min(RECONNECT_MAX_MS, reconnectDelay * 2);
@@ -210,7 +217,6 @@
   }
 
   function showAlert(alert) {
-    if (alert.resume) resume = alert.resume;
     const item = document.createElement('li');
     item.className = 'alert';
     item.dataset.imageId = String(alert.image_id);

@@ -56,6 +56,7 @@ public abstract class ApiTestSupport {
     registry.add("redstats.security.jwt-secret", () -> SECRET);
     registry.add("redstats.api.rate-limit.burst", () -> RATE_LIMIT_BURST);
     registry.add("redstats.api.rate-limit.per-second", () -> 2);
+    registry.add("logging.level.org.apache.kafka", () -> "WARN");
   }
 
   private static String migratedDatabase() {

@@ -23,7 +23,7 @@ class DashboardController {
     this.properties = properties;
   }
 
-  @GetMapping({"/", "/dashboard"})
+  @GetMapping({"/", "/dashboard", "/dashboard.html"})
   String page() {
     return "redirect:/dashboard/index.html";
   }

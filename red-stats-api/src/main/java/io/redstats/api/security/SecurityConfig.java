@@ -35,6 +35,7 @@ class SecurityConfig {
     "/actuator/health/**",
     "/",
     "/dashboard",
+    "/dashboard.html",
     "/dashboard/**",
     "/swagger-ui.html",
     "/swagger-ui/**",
