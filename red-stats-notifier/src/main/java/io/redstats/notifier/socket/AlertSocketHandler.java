@@ -31,6 +31,13 @@ final class AlertSocketHandler extends TextWebSocketHandler {
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
+  /**
+   * Tomcat's wait for the close frame when the code is not 1000; its default (50 ms) would drop the
+   * 4408 frame behind a write still blocked on a slow client, leaving the client a bare 1006.
+   */
+  private static final String TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT =
+      "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+
   private final SubscriptionIndex<AlertSession> index;
   private final LiveFeed feed;
   private final ReplayService replay;
@@ -150,9 +157,9 @@ final class AlertSocketHandler extends TextWebSocketHandler {
     if (socket instanceof StandardWebSocketSession standard) {
       Session nativeSession = standard.getNativeSession(Session.class);
       if (nativeSession != null) {
-        nativeSession
-            .getUserProperties()
-            .put(TOMCAT_BLOCKING_SEND_TIMEOUT, properties.sendTimeout().toMillis());
+        Long millis = properties.sendTimeout().toMillis();
+        nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, millis);
+        nativeSession.getUserProperties().put(TOMCAT_ABNORMAL_CLOSE_SEND_TIMEOUT, millis);
       }
     }
   }

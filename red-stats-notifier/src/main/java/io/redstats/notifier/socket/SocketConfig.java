@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -79,6 +80,16 @@ public class SocketConfig implements WebSocketConfigurer {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /** Tomcat's name for SO_SNDBUF of accepted connections. */
+  private static final String TOMCAT_SEND_BUFFER = "socket.txBufSize";
+
+  @Bean
+  TomcatConnectorCustomizer boundedSocketSendBuffer() {
+    return connector ->
+        connector.setProperty(
+            TOMCAT_SEND_BUFFER, Long.toString(properties.socketSendBuffer().toBytes()));
   }
 
   @Override

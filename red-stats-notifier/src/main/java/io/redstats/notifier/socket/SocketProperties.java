@@ -3,6 +3,7 @@ package io.redstats.notifier.socket;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The WebSocket side of a node.
@@ -14,10 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     how long a replay waits for room in a slow client's queue
  * @param pingInterval how often each client is pinged; below nginx's and proxies' idle timeouts
  * @param pongTimeout a client silent (no pong) this long is presumed dead and closed
+ * @param socketSendBuffer the kernel send buffer of each connection (SO_SNDBUF). Set, not left to
+ *     autotuning (up to 4 MB on Linux), so a stuck client holds at most this much kernel memory on
+ *     top of its queue and falls behind its queue soon; 256 KB still fills a 100 Mbit/s link at 20
+ *     ms round trip.
  */
 @ConfigurationProperties("redstats.notifier")
 public record SocketProperties(
     @DefaultValue("1000") int sendQueueCapacity,
     @DefaultValue("20s") Duration sendTimeout,
     @DefaultValue("20s") Duration pingInterval,
-    @DefaultValue("60s") Duration pongTimeout) {}
+    @DefaultValue("60s") Duration pongTimeout,
+    @DefaultValue("256KB") DataSize socketSendBuffer) {}

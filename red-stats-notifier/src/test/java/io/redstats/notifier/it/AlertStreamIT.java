@@ -45,6 +45,7 @@ class AlertStreamIT {
             Map.of(
                 "redstats.notifier.send-queue-capacity", Integer.toString(QUEUE_CAPACITY),
                 "redstats.notifier.send-timeout", "30s",
+                "redstats.notifier.socket-send-buffer", "16KB",
                 "redstats.notifier.ping-interval", "2s"));
   }
 
