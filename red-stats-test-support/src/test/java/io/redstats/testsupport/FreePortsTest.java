@@ -13,4 +13,13 @@ class FreePortsTest {
         .doesNotHaveDuplicates()
         .allMatch(port -> port > 0 && port < 65536);
   }
+
+  @Test
+  void portsComeFromBelowTheEphemeralRangeSoNoClientCanSelfConnectToThem() {
+    int ephemeralStart = FreePorts.ephemeralStart();
+    assertThat(ephemeralStart).isGreaterThan(21_000);
+
+    assertThat(IntStream.range(0, 20).map(i -> FreePorts.next()).boxed().toList())
+        .allMatch(port -> port >= 20_000 && port < ephemeralStart);
+  }
 }
