@@ -62,15 +62,15 @@ class StatsExactnessIT extends ApiTestSupport {
     insertInBlocks(onTime, 6);
 
     // When many random questions are asked, then each answer is exact
-    checkRandomQuestions(120);
+    checkRandomQuestions(80);
 
     // Given late events, older than most already stored
     late.sort((a, b) -> Long.compare(a.timestampMs(), b.timestampMs()));
     insertInBlocks(late, 2);
 
     // Then the answers include them at once
-    checkRandomQuestions(120);
-    checkRandomSeries(12);
+    checkRandomQuestions(80);
+    checkRandomSeries(8);
   }
 
   private List<Event> randomEvents(int count) {
