@@ -53,7 +53,8 @@ resolve_kafka_classpath() {
   fi
   mkdir -p "$REDSTATS_HOME"
   log "resolving the Kafka broker classpath with Maven"
-  mvn -B -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$file"
+  # Maven's output to stderr: callers may read our stdout.
+  mvn -B -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$file" >&2
 }
 
 install_debian_packages
