@@ -11,7 +11,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml cannot run here (no Docker engine), so its structure is checked instead: it
- * parses, runs the whole stack, and every service it builds names a module and Dockerfile that exist.
+ * parses, runs the whole stack, and every service it builds names a module and Dockerfile that
+ * exist.
  */
 class DockerComposeFileTest {
 
@@ -29,7 +30,15 @@ class DockerComposeFileTest {
   void composeFileRunsTheWholeStack() throws Exception {
     assertThat(services())
         .containsOnlyKeys(
-            "kafka", "clickhouse", "postgres", "nginx", "ingest", "api", "notifier-1", "notifier-2", "red");
+            "kafka",
+            "clickhouse",
+            "postgres",
+            "nginx",
+            "ingest",
+            "api",
+            "notifier-1",
+            "notifier-2",
+            "red");
   }
 
   @Test
@@ -46,7 +55,9 @@ class DockerComposeFileTest {
       assertThat(ROOT.resolve(module).resolve("pom.xml")).as(service.getKey()).exists();
       assertThat(ROOT.resolve((String) build.get("dockerfile"))).exists();
       Map<String, Object> env = (Map<String, Object>) definition.get("environment");
-      assertThat(env).as(service.getKey()).containsKeys("SERVER_PORT", "REDSTATS_SECURITY_JWT_SECRET");
+      assertThat(env)
+          .as(service.getKey())
+          .containsKeys("SERVER_PORT", "REDSTATS_SECURITY_JWT_SECRET");
     }
   }
 

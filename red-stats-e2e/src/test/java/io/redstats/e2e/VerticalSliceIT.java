@@ -29,9 +29,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The thin vertical slice through the whole system, every part real and in its own process:
- * POST /stats → Kafka → dedup → ClickHouse → GET /stats, and → notifier nodes behind nginx → a
- * WebSocket client.
+ * The thin vertical slice through the whole system, every part real and in its own process: POST
+ * /stats → Kafka → dedup → ClickHouse → GET /stats, and → notifier nodes behind nginx → a WebSocket
+ * client.
  */
 class VerticalSliceIT {
 
@@ -61,7 +61,8 @@ class VerticalSliceIT {
     ingestUrl = "http://127.0.0.1:" + ingestPort;
     ingestProps.put("server.port", String.valueOf(ingestPort));
     ingestProps.put("redstats.clickhouse.url", clickhouse);
-    ingestProps.put("redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
+    ingestProps.put(
+        "redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
     started(ServiceProcess.start("ingest", jar("red-stats-ingest"), ingestProps, HEALTH_TIMEOUT));
 
     List<Integer> notifierPorts = new ArrayList<>();
@@ -74,7 +75,9 @@ class VerticalSliceIT {
       props.put("spring.datasource.username", servers.postgresUser());
       props.put("spring.datasource.password", servers.postgresPassword());
       props.put("redstats.notifier.node-id", "e2e-node-" + node);
-      started(ServiceProcess.start("notifier-" + node, jar("red-stats-notifier"), props, HEALTH_TIMEOUT));
+      started(
+          ServiceProcess.start(
+              "notifier-" + node, jar("red-stats-notifier"), props, HEALTH_TIMEOUT));
     }
     nginx = started(servers.nginx(notifierPorts));
 
@@ -99,7 +102,8 @@ class VerticalSliceIT {
     long clientId = ThreadLocalRandom.current().nextLong(1_000, 1_000_000_000);
     long imageId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     String clientToken =
-        MINTER.mint("client", clientId, List.of(Scopes.SUBSCRIBE, Scopes.QUERY), Duration.ofHours(1));
+        MINTER.mint(
+            "client", clientId, List.of(Scopes.SUBSCRIBE, Scopes.QUERY), Duration.ofHours(1));
     try (AlertClient below = AlertClient.connect(nginx.wsUrl("/alerts"), clientToken, 0.5);
         AlertClient above = AlertClient.connect(nginx.wsUrl("/alerts"), clientToken, 0.95)) {
       // When RED posts one event with red 0.9
@@ -108,7 +112,13 @@ class VerticalSliceIT {
           post(
               ingestUrl + "/stats",
               MINTER.mint("red", null, List.of(Scopes.INGEST), Duration.ofHours(1)),
-              "{\"image_id\":" + imageId + ",\"client_id\":" + clientId + ",\"timestamp\":" + now + ",\"red\":0.9}");
+              "{\"image_id\":"
+                  + imageId
+                  + ",\"client_id\":"
+                  + clientId
+                  + ",\"timestamp\":"
+                  + now
+                  + ",\"red\":0.9}");
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
       // Then GET /stats counts it, above 0.5 and not above 0.95
@@ -116,7 +126,12 @@ class VerticalSliceIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
-              () -> assertThat(get(apiUrl + "/stats?" + range + "&red=0.5", clientToken).path("images").asLong()).isEqualTo(1));
+              () ->
+                  assertThat(
+                          get(apiUrl + "/stats?" + range + "&red=0.5", clientToken)
+                              .path("images")
+                              .asLong())
+                      .isEqualTo(1));
       JsonNode atHalf = get(apiUrl + "/stats?" + range + "&red=0.5", clientToken);
       JsonNode atHigh = get(apiUrl + "/stats?" + range + "&red=0.95", clientToken);
       assertThat(atHalf.path("above").asLong()).isEqualTo(1);
@@ -160,13 +175,15 @@ class VerticalSliceIT {
 
   /** The service's runnable jar, built by the reactor before this module's tests. */
   private static Path jar(String module) throws Exception {
-    Path target = Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
+    Path target =
+        Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
     try (Stream<Path> files = Files.list(target)) {
       return files
           .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*\\.jar"))
           .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no jar in " + target + "; run mvn package"));
+          .orElseThrow(
+              () -> new IllegalStateException("no jar in " + target + "; run mvn package"));
     }
   }
 }
