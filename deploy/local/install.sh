@@ -7,7 +7,8 @@ SCRIPT_NAME=install.sh
 USAGE=""
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-DEBIAN_PACKAGES=(clickhouse-server clickhouse-client postgresql nginx)
+# chromium + chromium-driver: the dashboard is tested in a real (headless) browser.
+DEBIAN_PACKAGES=(clickhouse-server clickhouse-client postgresql nginx chromium chromium-driver)
 
 missing_packages() {
   local p
