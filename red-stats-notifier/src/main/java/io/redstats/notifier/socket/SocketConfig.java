@@ -1,7 +1,6 @@
 package io.redstats.notifier.socket;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.redstats.notifier.feed.FeedListener;
 import io.redstats.notifier.feed.LiveFeed;
 import io.redstats.notifier.feed.ReplayService;
 import io.redstats.notifier.index.SubscriptionIndex;
@@ -99,20 +98,5 @@ public class SocketConfig implements WebSocketConfigurer {
         .addInterceptors(new SubscribeHandshake(authenticator, feed))
         // Tokens, not cookies, authenticate: a page of any origin (the dashboard) may connect.
         .setAllowedOriginPatterns("*");
-  }
-}
-
-/** The index and the live feed's listener, apart so the feed can be built before the endpoint. */
-@Configuration
-class MatchingConfig {
-
-  @Bean
-  SubscriptionIndex<AlertSession> subscriptionIndex() {
-    return new SubscriptionIndex<>();
-  }
-
-  @Bean
-  FeedListener alertDispatcher(SubscriptionIndex<AlertSession> index) {
-    return new AlertDispatcher(index);
   }
 }
