@@ -186,6 +186,19 @@ class RedMeterTest {
   }
 
   @Test
+  void tableAgreesWithTheDefinitionEverywhere() {
+    for (int r = 0; r < 256; r++) {
+      for (int g = 0; g < 256; g++) {
+        for (int b = 0; b < 256; b++) {
+          if (RedMeter.redBit(r, g, b) != (RedMeter.isRed(r, g, b) ? 1 : 0)) {
+            throw new AssertionError("disagree at " + r + "," + g + "," + b);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void unitsRoundHalfUp() {
     assertThat(new RedFraction(1, 3).units()).isEqualTo(33_333);
     assertThat(new RedFraction(2, 3).units()).isEqualTo(66_667);

@@ -1,0 +1,10 @@
+#!/usr/bin/env sh
+# Red computation vs decoding, megapixels per second on one core: see RedBench.
+# Usage (from the repository root): red-service/bench/run.sh
+set -eu
+cd "$(dirname "$0")/../.."
+mvn -B -q -o -pl red-service test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+cp="red-service/target/test-classes:red-service/target/classes:$(cat red-service/target/bench.classpath)"
+# One active processor: the numbers are per core.
+exec java -XX:ActiveProcessorCount=1 -cp "$cp" io.redstats.red.bench.RedBench
