@@ -27,11 +27,18 @@ class ErrorHandler {
   /** PostgreSQL restarts take seconds; asking clients back sooner only adds load. */
   private static final String DATABASE_RETRY_AFTER_SECONDS = "5";
 
+  /** Overload (no decode slot free): a slot frees within seconds. */
+  private static final String BUSY_RETRY_AFTER_SECONDS = "1";
+
   private static final String IMAGE = ImageRejectedException.IMAGE_FIELD;
 
   @ExceptionHandler(ImageRejectedException.class)
   ResponseEntity<ErrorBody> rejected(ImageRejectedException e) {
-    return ResponseEntity.status(e.status()).body(ErrorBody.of(e.field(), e.getMessage()));
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+    if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      response.header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_AFTER_SECONDS);
+    }
+    return response.body(ErrorBody.of(e.field(), e.getMessage()));
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -7,8 +7,11 @@ import io.redstats.red.outbox.ImageRecord;
 import io.redstats.red.outbox.ImageRepository;
 import io.redstats.red.outbox.NewImage;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -23,13 +26,21 @@ class ImageService {
   private final RedMeter meter;
   private final ImageRepository images;
   private final Dispatcher dispatcher;
+  private final Semaphore decodeSlots;
+  private final Duration decodeQueueTimeout;
 
   ImageService(
-      ImageDecoder decoder, RedMeter meter, ImageRepository images, Dispatcher dispatcher) {
+      ImageDecoder decoder,
+      RedMeter meter,
+      ImageRepository images,
+      Dispatcher dispatcher,
+      ImageLimits limits) {
     this.decoder = decoder;
     this.meter = meter;
     this.images = images;
     this.dispatcher = dispatcher;
+    this.decodeSlots = new Semaphore(limits.maxConcurrentDecodes(), true);
+    this.decodeQueueTimeout = limits.decodeQueueTimeout();
   }
 
   /** The stored image, and whether this call created it (false: a repeat of its key). */
@@ -43,8 +54,9 @@ class ImageService {
         return repeat(earlier.get(), sha256);
       }
     }
-    DecodedImage decoded = decoder.decode(body);
-    RedFraction red = meter.measure(decoded.image());
+    Measured measured = decodeAndMeasure(body);
+    DecodedImage decoded = measured.image();
+    RedFraction red = measured.red();
     NewImage image =
         new NewImage(
             clientId,
@@ -62,6 +74,29 @@ class ImageService {
     }
     dispatcher.wake();
     return new Accepted(stored.get(), true);
+  }
+
+  private record Measured(DecodedImage image, RedFraction red) {}
+
+  /** Decodes and measures in one of the bounded slots; 503 when none frees up in time. */
+  private Measured decodeAndMeasure(UploadBody body) {
+    boolean acquired;
+    try {
+      acquired = decodeSlots.tryAcquire(decodeQueueTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      acquired = false;
+    }
+    if (!acquired) {
+      throw new ImageRejectedException(
+          HttpStatus.SERVICE_UNAVAILABLE, null, "RED is busy measuring other images; retry later");
+    }
+    try {
+      DecodedImage decoded = decoder.decode(body);
+      return new Measured(decoded, meter.measure(decoded.image()));
+    } finally {
+      decodeSlots.release();
+    }
   }
 
   Optional<ImageRecord> find(long imageId) {

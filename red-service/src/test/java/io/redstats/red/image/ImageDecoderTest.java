@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.redstats.red.TestImages;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,7 +16,8 @@ import org.springframework.util.unit.DataSize;
 class ImageDecoderTest {
 
   private final ImageDecoder decoder =
-      new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(20), 50_000_000));
+      new ImageDecoder(
+          new ImageLimits(DataSize.ofMegabytes(20), 50_000_000, 1, Duration.ofSeconds(1)));
 
   @ParameterizedTest
   @ValueSource(strings = {"png", "jpeg", "gif", "bmp"})
@@ -79,7 +81,8 @@ class ImageDecoderTest {
 
   @Test
   void imageJustOverThePixelLimitIsRefused() {
-    ImageDecoder strict = new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 99));
+    ImageDecoder strict =
+        new ImageDecoder(new ImageLimits(DataSize.ofMegabytes(1), 99, 1, Duration.ofSeconds(1)));
     byte[] png = TestImages.png(10, 10, 1);
 
     assertThatThrownBy(() -> strict.decode(body(png)))
