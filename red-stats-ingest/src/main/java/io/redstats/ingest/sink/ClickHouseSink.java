@@ -141,14 +141,18 @@ public class ClickHouseSink implements SmartLifecycle, HealthIndicator {
         Producer<byte[], byte[]> dlq = newDeadLetterProducer()) {
       consumer = c;
       while (running) {
-        try (Connection connection = table.connect()) {
+        try {
+          // Migrate before connecting: the driver's connection itself fails while the database
+          // named in the URL does not exist yet (a fresh ClickHouse).
           if (!migrated) {
             table.migrate();
             migrated = true;
           }
-          ResumePoint resume = resume(c, connection);
-          backoff = properties.retryInitial();
-          copy(c, connection, resume, dlq);
+          try (Connection connection = table.connect()) {
+            ResumePoint resume = resume(c, connection);
+            backoff = properties.retryInitial();
+            copy(c, connection, resume, dlq);
+          }
         } catch (WakeupException e) {
           return;
         } catch (SQLException | RuntimeException e) {
