@@ -41,7 +41,7 @@ class SecurityConfig {
             auth ->
                 auth.requestMatchers("/actuator/health", "/actuator/health/**", "/error")
                     .permitAll()
-                    .requestMatchers(HttpMethod.POST, "/stats")
+                    .requestMatchers(HttpMethod.POST, "/stats", "/bench/noop")
                     .hasAuthority(Scopes.authority(Scopes.INGEST))
                     .requestMatchers("/actuator/**")
                     .hasAuthority(Scopes.authority(Scopes.ADMIN))

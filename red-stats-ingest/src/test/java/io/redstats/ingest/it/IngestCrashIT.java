@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 class IngestCrashIT {
 
   private static final String SECRET = "crash-test-secret-that-is-32-bytes-or-more";
-  private static final String DATABASE = "ingest_crash_it";
+
+  /** Not created beforehand: the service creates it, as on a fresh ClickHouse. */
+  private static final String DATABASE = "ingest_crash_it_" + System.currentTimeMillis();
+
   private static final int EVENTS = 100_000;
   private static final int BATCH = 1_000;
 
@@ -45,7 +48,7 @@ class IngestCrashIT {
         Map.of(
             "server.port", Integer.toString(port),
             "redstats.kafka.bootstrap-servers", servers.kafkaBootstrap(),
-            "redstats.clickhouse.url", servers.clickhouseJdbcUrl(DATABASE),
+            "redstats.clickhouse.url", urlOf(servers, DATABASE),
             "redstats.security.jwt-secret", SECRET,
             "redstats.dedup.state-dir", Files.createTempDirectory("ingest-crash").toString(),
             "redstats.dedup.session-timeout", "6s");
@@ -71,7 +74,7 @@ class IngestCrashIT {
       crash.get();
 
       // Then every event is in ClickHouse exactly once
-      ClickHouseRows rows = new ClickHouseRows(servers.clickhouseJdbcUrl(DATABASE));
+      ClickHouseRows rows = new ClickHouseRows(urlOf(servers, DATABASE));
       long last = first + EVENTS - 1;
       long stored =
           ClickHouseRows.await(
@@ -83,6 +86,11 @@ class IngestCrashIT {
     } finally {
       ingest.get().close();
     }
+  }
+
+  /** The JDBC URL of a database nobody created yet. */
+  private static String urlOf(RealServers servers, String database) {
+    return servers.clickhouseJdbcUrl("default").replace("/default?", "/" + database + "?");
   }
 
   /** The repackaged Spring Boot jar this module built before the integration tests. */

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Ingest benchmark on servers of its own (one Kafka broker, one ClickHouse, one ingest node), all
+# on this machine; prints KEY=VALUE results and stops everything it started.
+#   bench/ingest/run.sh [EVENTS] [CLIENTS] [WRK_SECONDS]
+set -euo pipefail
+
+EVENTS=${1:-200000}        # batch path: events per measured run (plus a 10 % warm-up)
+CLIENTS=${2:-4}            # concurrent HTTP clients posting batches of 1 000
+WRK_SECONDS=${3:-20}       # single-event path: duration of each wrk run
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-16}
+FRESHNESS_EVENTS=${FRESHNESS_EVENTS:-300}
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/bench/ingest"
+export REDSTATS_HOME="${REDSTATS_HOME:-$ROOT/.redstats}"
+DIR="$REDSTATS_HOME/bench-ingest/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$DIR"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+INGEST_PID=""
+cleanup() {
+  [[ -n "$INGEST_PID" ]] && kill "$INGEST_PID" 2>/dev/null && wait "$INGEST_PID" 2>/dev/null || true
+  "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka" >/dev/null 2>&1 || true
+  "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [[ -z "$JAR" ]]; then
+  (cd "$ROOT" && mvn -B -q -pl red-stats-ingest package -DskipTests)
+  JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar | grep -v original | head -1)
+fi
+(cd "$ROOT" && mvn -B -q -pl red-stats-ingest dependency:build-classpath \
+  -Dmdep.outputFile="$DIR/classpath" -Dmdep.includeScope=runtime >/dev/null)
+CP="$(cat "$DIR/classpath")"
+
+KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port)
+CH_HTTP=$(free_port); CH_TCP=$(free_port); INGEST_PORT=$(free_port)
+# A benchmark wants the broker's full JIT, not the tests' quick-start C1.
+KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER" >&2
+"$ROOT/deploy/local/clickhouse.sh" start "$DIR/clickhouse" "$CH_HTTP" "$CH_TCP" >&2
+
+SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
+echo -n "$SECRET" >"$DIR/jwt-secret"
+java -Xmx512m -jar "$JAR" --server.port="$INGEST_PORT" \
+  --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
+  --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
+  --redstats.security.jwt-secret="$SECRET" \
+  --redstats.dedup.state-dir="$DIR/dedup-state" \
+  --redstats.ingest.bench-noop-endpoint=true >"$DIR/ingest.log" 2>&1 &
+INGEST_PID=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$INGEST_PORT/actuator/health" 2>/dev/null | grep -q '"UP"' && break
+  kill -0 "$INGEST_PID" 2>/dev/null || { tail -40 "$DIR/ingest.log" >&2; exit 1; }
+  sleep 1
+done
+TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H)
+INGEST="http://127.0.0.1:$INGEST_PORT"
+
+{
+  echo "events=$EVENTS clients=$CLIENTS wrk=${WRK_SECONDS}s/${WRK_CONNECTIONS}c cores=$(nproc)"
+  java -Xmx1g -cp "$CP" "$HERE/IngestBench.java" "$INGEST" "$TOKEN" "127.0.0.1:$KAFKA_PORT" \
+    "http://127.0.0.1:$CH_HTTP" redstats "$EVENTS" "$CLIENTS" "$FRESHNESS_EVENTS" 2>"$DIR/bench.log" \
+    | grep -E '^[a-z_.]+='
+
+  # Let the dedup and the sink finish the batch phase's backlog: it would steal CPU from wrk.
+  last=-1
+  while :; do
+    now=$(curl -fs "http://127.0.0.1:$CH_HTTP/?query=SELECT%20count()%20FROM%20redstats.events" || echo -1)
+    [[ "$now" == "$last" ]] && break
+    last=$now
+    sleep 2
+  done
+
+  # Single-event path: the same wrk load against POST /stats and against the no-op endpoint of the
+  # same server (same security, same body reading), warm-up first.
+  export TOKEN
+  wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
+  wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
+  # Alternating runs, so a load spike from elsewhere on the machine hits both paths alike.
+  for path in bench/noop stats bench/noop stats; do
+    out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
+    name=$([[ $path == stats ]] && echo stats || echo noop)
+    echo "$out" >>"$DIR/wrk-$name.txt"
+    echo "single.$name.requests_per_s=$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+    echo "single.$name.p50=$(echo "$out" | awk '$1=="50%" {print $2}')"
+    echo "single.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
+    echo "single.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
+  done
+} | tee "$DIR/results.txt"
+
+awk -F= '/single.stats.requests_per_s/ {s+=$2} /single.noop.requests_per_s/ {n+=$2}
+  END { if (n > 0) printf "single.ratio=%.2f\n", s / n }' "$DIR/results.txt" | tee -a "$DIR/results.txt"
+echo "results and logs: $DIR" >&2
