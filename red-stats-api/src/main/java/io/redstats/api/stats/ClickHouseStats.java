@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -20,19 +22,23 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ClickHouseStats {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseStats.class);
+
   private static final List<Level> ALL_LEVELS = List.of(Level.HOUR, Level.MINUTE, Level.RAW);
   private static final List<Level> RAW_ONLY = List.of(Level.RAW);
 
   private final JdbcTemplate jdbc;
   private final boolean rollups;
+  private final long rawBelowMs;
 
   ClickHouseStats(JdbcTemplate clickHouseJdbc, QueryProperties properties) {
     this.jdbc = clickHouseJdbc;
     this.rollups = properties.rollups();
+    this.rawBelowMs = properties.rawBelow().toMillis();
   }
 
   Counts count(StatsQuery q) {
-    List<Segment> plan = RangePlan.plan(q.fromMs(), q.toMs(), levels(null));
+    List<Segment> plan = RangePlan.plan(q.fromMs(), q.toMs(), levels(q, null));
     return run(StatsSql.build(plan, q.thresholdUnits(), q.clientId(), null))
         .getOrDefault(0L, Counts.ZERO);
   }
@@ -40,7 +46,7 @@ class ClickHouseStats {
   /** Every bucket from the first to the last, empty ones as zeros. */
   List<Bucket> series(SeriesQuery q) {
     StatsQuery r = q.range();
-    List<Segment> plan = RangePlan.plan(r.fromMs(), r.toMs(), levels(q.step()));
+    List<Segment> plan = RangePlan.plan(r.fromMs(), r.toMs(), levels(r, q.step()));
     Map<Long, Counts> found = run(StatsSql.build(plan, r.thresholdUnits(), r.clientId(), q.step()));
     List<Bucket> buckets = new ArrayList<>((int) q.bucketCount());
     for (long k = q.firstBucket(); k <= q.lastBucket(); k++) {
@@ -51,8 +57,8 @@ class ClickHouseStats {
   }
 
   /** The levels whose unit divides the step, so no rollup row straddles two buckets. */
-  private List<Level> levels(Step step) {
-    if (!rollups) {
+  private List<Level> levels(StatsQuery q, Step step) {
+    if (!rollups || q.toMs() - q.fromMs() < rawBelowMs) {
       return RAW_ONLY;
     }
     if (step == null) {
@@ -62,6 +68,7 @@ class ClickHouseStats {
   }
 
   private Map<Long, Counts> run(StatsSql.Query query) {
+    LOG.debug("{} with {}", query.sql(), query.args());
     Map<Long, Counts> byBucket = new LinkedHashMap<>();
     try {
       jdbc.query(

@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param poolSize connections kept to ClickHouse; each query is one HTTP request on one of them
  * @param rollups answer whole minutes and hours from the rollups (false: every query scans the raw
  *     table, the slow reference the rollups must equal)
+ * @param rawBelow ranges shorter than this scan the raw table only: ClickHouse finds them by
+ *     primary key, and one scan costs less than the several sub-selects of a rollup plan
  */
 @ConfigurationProperties("redstats.api")
 public record QueryProperties(
     @DefaultValue("10s") Duration queryTimeout,
     @DefaultValue("8") int poolSize,
-    @DefaultValue("true") boolean rollups) {}
+    @DefaultValue("true") boolean rollups,
+    @DefaultValue("2h") Duration rawBelow) {}

@@ -2,11 +2,15 @@ package io.redstats.api.stats;
 
 import io.redstats.api.params.Step;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The one SELECT that answers a plan: a {@code UNION ALL} of one sub-select per segment, each
- * giving {@code (k, n, n_above)} rows, summed per bucket {@code k} (always 0 for a plain count).
+ * The one SELECT that answers a plan: a {@code UNION ALL} of one sub-select per table, each giving
+ * {@code (k, n, n_above)} rows, summed per bucket {@code k} (always 0 for a plain count).
  * Everything the caller chose is a {@code ?} parameter; the only numbers written into the text are
  * the step's fixed divisors. Runs on ClickHouse 18.16: integer time arithmetic, no casts by {@code
  * ::}, no {@code toStartOfInterval}.
@@ -39,9 +43,14 @@ final class StatsSql {
    */
   static Query build(List<Segment> segments, int thresholdUnits, Long clientId, Step step) {
     StatsSql sql = new StatsSql(thresholdUnits, clientId, step);
-    for (Segment segment : segments) {
-      sql.add(segment);
+    Map<Level, List<Segment>> byLevel = new EnumMap<>(Level.class);
+    segments.forEach(s -> byLevel.computeIfAbsent(s.level(), l -> new ArrayList<>()).add(s));
+    if (byLevel.keySet().equals(Set.of(Level.RAW))) {
+      // one scan of the raw table: no union, no outer query (short ranges pay no overhead)
+      sql.raw(byLevel.get(Level.RAW), "images", "above");
+      return new Query(sql.union + " ORDER BY k", List.copyOf(sql.args));
     }
+    byLevel.forEach(sql::add);
     String text =
         "SELECT k, sum(n) AS images, sum(n_above) AS above FROM ("
             + sql.union
@@ -49,59 +58,76 @@ final class StatsSql {
     return new Query(text, List.copyOf(sql.args));
   }
 
-  private void add(Segment segment) {
-    switch (segment.level()) {
-      case RAW -> raw(segment);
-      case MINUTE -> minutes(segment);
-      case HOUR -> hours(segment);
+  /** One sub-select per table, whatever the number of segments it answers (OR of ranges). */
+  private void add(Level level, List<Segment> segments) {
+    switch (level) {
+      case RAW -> raw(segments, "n", "n_above");
+      case MINUTE -> minutes(segments);
+      case HOUR -> hours(segments);
     }
   }
 
-  private void raw(Segment s) {
+  private void raw(List<Segment> segments, String total, String above) {
+    List<Object> ranges = new ArrayList<>();
+    for (Segment s : segments) {
+      // the seconds column leads the primary key: it lets ClickHouse skip to the range
+      ranges.addAll(
+          List.of(
+              Math.floorDiv(s.fromMs(), 1000L),
+              Math.floorDiv(s.toMs() - 1, 1000L),
+              s.fromMs(),
+              s.toMs()));
+    }
     select(
         bucketOf("ts_ms", 1),
-        "count() AS n, countIf(red > ?) AS n_above",
+        "count() AS " + total + ", countIf(red > ?) AS " + above,
         "events",
-        "ts >= toDateTime(?) AND ts <= toDateTime(?) AND ts_ms >= ? AND ts_ms < ?",
-        thresholdUnits,
-        // the seconds column leads the primary key: it lets ClickHouse skip to the range
-        Math.floorDiv(s.fromMs(), 1000L),
-        Math.floorDiv(s.toMs() - 1, 1000L),
-        s.fromMs(),
-        s.toMs());
+        anyOf("ts >= toDateTime(?) AND ts <= toDateTime(?) AND ts_ms >= ? AND ts_ms < ?", segments),
+        prepend(thresholdUnits, ranges));
   }
 
-  private void minutes(Segment s) {
+  private void minutes(List<Segment> segments) {
     select(
         bucketOf("minute", Level.MINUTE.millis()),
         "sum(images) AS n, sumIf(images, red > ?) AS n_above",
         "events_by_minute",
-        "minute >= ? AND minute < ?",
-        thresholdUnits,
-        s.fromUnit(),
-        s.toUnit());
+        anyOf("minute >= ? AND minute < ?", segments),
+        prepend(thresholdUnits, units(segments)));
   }
 
   /** Buckets above the threshold's bucket count whole; the threshold's own bucket red by red. */
-  private void hours(Segment s) {
+  private void hours(List<Segment> segments) {
     int bucket = thresholdUnits / RED_BUCKET_UNITS;
     select(
         bucketOf("hour", Level.HOUR.millis()),
         "sum(images) AS n, sumIf(images, bucket > ?) AS n_above",
         "events_by_hour_bucket",
-        "hour >= ? AND hour < ?",
-        bucket,
-        s.fromUnit(),
-        s.toUnit());
+        anyOf("hour >= ? AND hour < ?", segments),
+        prepend(bucket, units(segments)));
+    List<Object> fine = new ArrayList<>(List.of(bucket, thresholdUnits));
+    fine.addAll(units(segments));
     select(
         bucketOf("hour", Level.HOUR.millis()),
         "toUInt64(0) AS n, sum(images) AS n_above",
         "events_by_hour_red",
-        "bucket = ? AND red > ? AND hour >= ? AND hour < ?",
-        bucket,
-        thresholdUnits,
-        s.fromUnit(),
-        s.toUnit());
+        "bucket = ? AND red > ? AND (" + anyOf("hour >= ? AND hour < ?", segments) + ")",
+        fine);
+  }
+
+  private static String anyOf(String range, List<Segment> segments) {
+    return String.join(" OR ", Collections.nCopies(segments.size(), "(" + range + ")"));
+  }
+
+  private static List<Object> units(List<Segment> segments) {
+    List<Object> units = new ArrayList<>();
+    segments.forEach(s -> units.addAll(List.of(s.fromUnit(), s.toUnit())));
+    return units;
+  }
+
+  private static List<Object> prepend(Object first, List<Object> rest) {
+    List<Object> all = new ArrayList<>(List.of(first));
+    all.addAll(rest);
+    return all;
   }
 
   /** The bucket index of a row whose time column counts units of {@code unitMillis}. */
@@ -112,7 +138,7 @@ final class StatsSql {
     return "toUInt64(intDiv(" + column + ", " + (step.millis() / unitMillis) + "))";
   }
 
-  private void select(String key, String counts, String table, String where, Object... params) {
+  private void select(String key, String counts, String table, String where, List<Object> params) {
     if (union.length() > 0) {
       union.append(" UNION ALL ");
     }
@@ -123,9 +149,10 @@ final class StatsSql {
         .append(counts)
         .append(" FROM ")
         .append(table)
-        .append(" WHERE ")
-        .append(where);
-    args.addAll(List.of(params));
+        .append(" WHERE (")
+        .append(where)
+        .append(")");
+    args.addAll(params);
     if (clientId != null) {
       union.append(" AND client_id = ?");
       args.add(clientId);

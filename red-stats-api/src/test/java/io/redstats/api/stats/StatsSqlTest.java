@@ -25,12 +25,6 @@ class StatsSqlTest {
     assertThat(q.sql()).doesNotContain("85000").doesNotContain("3599");
     assertThat(q.args())
         .containsExactly(
-            85_000,
-            3_599L,
-            3_599L,
-            3_599_000L,
-            3_600_000L,
-            7L, // raw
             85,
             1L,
             2L,
@@ -43,7 +37,40 @@ class StatsSqlTest {
             85_000,
             120L,
             121L,
-            7L); // minutes
+            7L, // minutes
+            85_000,
+            3_599L,
+            3_599L,
+            3_599_000L,
+            3_600_000L,
+            7L); // raw
+  }
+
+  @Test
+  void segmentsOfOneLevelShareOneSubSelect() {
+    // Given raw edges on both sides of a run of minutes
+    List<Segment> plan =
+        List.of(
+            new Segment(Level.RAW, 59_000L, 60_000L),
+            new Segment(Level.MINUTE, 60_000L, 180_000L),
+            new Segment(Level.RAW, 180_000L, 180_500L));
+
+    // When built
+    StatsSql.Query q = StatsSql.build(plan, 50_000, null, null);
+
+    // Then the raw table is read once, for both ranges
+    assertThat(q.sql().split("FROM events ", -1)).hasSize(2);
+    assertThat(q.sql()).contains(") OR (");
+    assertThat(q.sql().chars().filter(c -> c == '?').count()).isEqualTo(q.args().size());
+  }
+
+  @Test
+  void rawOnlyPlanIsOnePlainSelect() {
+    StatsSql.Query q = StatsSql.build(List.of(new Segment(Level.RAW, 1L, 2L)), 50_000, null, null);
+
+    assertThat(q.sql())
+        .startsWith("SELECT toUInt64(0) AS k, count() AS images")
+        .doesNotContain("UNION");
   }
 
   @Test
