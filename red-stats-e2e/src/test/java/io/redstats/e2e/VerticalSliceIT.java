@@ -49,7 +49,11 @@ class VerticalSliceIT {
   @BeforeAll
   static void startTheStack() throws Exception {
     RealServers servers = RealServers.shared();
-    String clickhouse = servers.clickhouseJdbcUrl("e2e_slice");
+    // A database that does not exist yet, as on a fresh server: ingest must create it.
+    String clickhouse =
+        servers
+            .clickhouseJdbcUrl("default")
+            .replace("/default?", "/e2e_" + Long.toUnsignedString(System.nanoTime(), 36) + "?");
     String postgres = servers.postgresJdbcUrl("e2e_notifier");
 
     Map<String, String> common = new HashMap<>();
