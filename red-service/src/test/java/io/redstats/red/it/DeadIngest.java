@@ -38,8 +38,10 @@ public final class DeadIngest implements AutoCloseable {
 
   private void acceptAndClose() {
     while (!socket.isClosed()) {
-      try (Socket ignored = socket.accept()) {
+      try {
+        Socket connection = socket.accept();
         connections.incrementAndGet();
+        connection.close();
       } catch (IOException closed) {
         return;
       }
