@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +54,7 @@ final class AlertSession implements ReplayListener {
   private volatile int minRedUnits;
   private volatile boolean closing;
   private volatile long lastPongNanos = System.nanoTime();
-  private volatile Long connectionId;
+  private volatile CompletableFuture<Long> connectionId = CompletableFuture.completedFuture(null);
 
   /** Guarded by this. */
   private boolean replaying;
@@ -95,11 +96,11 @@ final class AlertSession implements ReplayListener {
     this.minRedUnits = units;
   }
 
-  Long connectionId() {
+  CompletableFuture<Long> connectionId() {
     return connectionId;
   }
 
-  void connectionId(Long id) {
+  void connectionId(CompletableFuture<Long> id) {
     this.connectionId = id;
   }
 

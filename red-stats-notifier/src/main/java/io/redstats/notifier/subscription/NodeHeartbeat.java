@@ -2,7 +2,6 @@ package io.redstats.notifier.subscription;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -17,7 +16,7 @@ import org.springframework.stereotype.Component;
  * alerts are unaffected.
  */
 @Component
-public class NodeHeartbeat implements InitializingBean, DisposableBean {
+public class NodeHeartbeat implements InitializingBean {
 
   private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
 
@@ -53,16 +52,6 @@ public class NodeHeartbeat implements InitializingBean, DisposableBean {
       }
     } catch (RuntimeException e) {
       log.warn("heartbeat of node {} failed, retrying next tick: {}", node, e.toString());
-    }
-  }
-
-  @Override
-  public void destroy() {
-    try {
-      repository.closeAllOf(node);
-    } catch (RuntimeException e) {
-      log.warn(
-          "could not mark connections of node {} inactive at shutdown: {}", node, e.toString());
     }
   }
 }

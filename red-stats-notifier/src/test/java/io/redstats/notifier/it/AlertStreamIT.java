@@ -273,10 +273,9 @@ class AlertStreamIT {
   void adminEndpointListsActiveSubscriptionsAndWantsScopeAdmin() throws Exception {
     long client = 1014;
     try (AlertClient alerts = subscribe(client, "0.42")) {
-      HttpResponse<String> asAdmin = get("/admin/subscriptions", Stack.adminToken());
-      assertThat(asAdmin.statusCode()).isEqualTo(200);
-      JsonNode rows = MAPPER.readTree(asAdmin.body()).get("subscriptions");
-      assertThat(rows.valueStream().filter(r -> r.get("client_id").asLong() == client))
+      // Rows are written in the background: wait for this one
+      List<JsonNode> rows = activeRowsOf(client);
+      assertThat(rows)
           .singleElement()
           .satisfies(
               r -> {
@@ -289,6 +288,26 @@ class AlertStreamIT {
       assertThat(get("/admin/subscriptions", null).statusCode()).isEqualTo(401);
       assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
     }
+  }
+
+  private static List<JsonNode> activeRowsOf(long client) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<JsonNode> rows = List.of();
+    while (rows.isEmpty() && System.nanoTime() < deadline) {
+      HttpResponse<String> asAdmin = get("/admin/subscriptions", Stack.adminToken());
+      assertThat(asAdmin.statusCode()).isEqualTo(200);
+      rows =
+          MAPPER
+              .readTree(asAdmin.body())
+              .get("subscriptions")
+              .valueStream()
+              .filter(r -> r.get("client_id").asLong() == client)
+              .toList();
+      if (rows.isEmpty()) {
+        Thread.sleep(100);
+      }
+    }
+    return rows;
   }
 
   private static void assertRefused(Runnable connect, int status) {
