@@ -38,8 +38,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *   <li><b>freshness</b>: from the 202 of a single event to its row being visible in ClickHouse.
  * </ol>
  *
- * Usage: {@code IngestBench INGEST_URL TOKEN KAFKA_BOOTSTRAP CLICKHOUSE_HTTP_URL DATABASE EVENTS
- * CLIENTS FRESHNESS_EVENTS}
+ * Usage: {@code IngestBench batch INGEST_URL TOKEN KAFKA_BOOTSTRAP EVENTS CLIENTS} or {@code
+ * IngestBench freshness INGEST_URL TOKEN CLICKHOUSE_HTTP_URL DATABASE EVENTS}
  */
 public final class IngestBench {
 
@@ -49,15 +49,18 @@ public final class IngestBench {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) throws Exception {
-    String ingest = args[0];
-    String token = args[1];
-    String kafka = args[2];
-    String clickhouse = args[3];
-    String database = args[4];
-    int events = Integer.parseInt(args[5]);
-    int clients = Integer.parseInt(args[6]);
-    int freshnessEvents = Integer.parseInt(args[7]);
+    String mode = args[0];
+    String ingest = args[1];
+    String token = args[2];
+    if (mode.equals("batch")) {
+      batch(ingest, token, args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+    } else {
+      freshness(ingest, token, args[3], args[4], Integer.parseInt(args[5]));
+    }
+  }
 
+  private static void batch(String ingest, String token, String kafka, int events, int clients)
+      throws Exception {
     // Warm both paths (JIT, connections, metadata) before measuring.
     producerOnly(kafka, events(events / 10));
     httpBatches(ingest, token, events(events / 10), clients);
@@ -67,8 +70,12 @@ public final class IngestBench {
     System.out.printf(Locale.ROOT, "batch.producer_events_per_s=%.0f%n", producer);
     System.out.printf(Locale.ROOT, "batch.http_events_per_s=%.0f%n", http);
     System.out.printf(Locale.ROOT, "batch.ratio=%.2f%n", http / producer);
+  }
 
-    List<Long> fresh = freshness(ingest, token, clickhouse, database, freshnessEvents);
+  private static void freshness(
+      String ingest, String token, String clickhouse, String database, int count)
+      throws Exception {
+    List<Long> fresh = measureFreshness(ingest, token, clickhouse, database, count);
     System.out.printf(Locale.ROOT, "freshness.samples=%d%n", fresh.size());
     System.out.printf(Locale.ROOT, "freshness.p50_ms=%d%n", percentile(fresh, 0.50));
     System.out.printf(Locale.ROOT, "freshness.p99_ms=%d%n", percentile(fresh, 0.99));
@@ -151,7 +158,7 @@ public final class IngestBench {
    * Posts single events at ~50/s; a poller asks ClickHouse every 10 ms which of the pending ones
    * are visible and records the time since their 202.
    */
-  private static List<Long> freshness(
+  private static List<Long> measureFreshness(
       String ingest, String token, String clickhouse, String database, int count)
       throws Exception {
     Map<Long, Long> pending = new ConcurrentHashMap<>();

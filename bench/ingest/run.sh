@@ -21,7 +21,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 INGEST_PID=""
 cleanup() {
-  [[ -n "$INGEST_PID" ]] && kill "$INGEST_PID" 2>/dev/null && wait "$INGEST_PID" 2>/dev/null || true
+  # The ingest node runs in the results subshell; its PID is in a file.
+  if [[ -s "$DIR/ingest.pid" ]]; then
+    kill "$(cat "$DIR/ingest.pid")" 2>/dev/null || true
+    sleep 2
+  fi
   "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka" >/dev/null 2>&1 || true
   "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
 }
@@ -44,42 +48,49 @@ KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT"
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
 echo -n "$SECRET" >"$DIR/jwt-secret"
-java -Xmx512m -jar "$JAR" --server.port="$INGEST_PORT" \
-  --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
-  --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
-  --redstats.security.jwt-secret="$SECRET" \
-  --redstats.dedup.state-dir="$DIR/dedup-state" \
-  --redstats.ingest.bench-noop-endpoint=true >"$DIR/ingest.log" 2>&1 &
-INGEST_PID=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$INGEST_PORT/actuator/health" 2>/dev/null | grep -q '"UP"' && break
-  kill -0 "$INGEST_PID" 2>/dev/null || { tail -40 "$DIR/ingest.log" >&2; exit 1; }
-  sleep 1
-done
+start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until it is UP
+  local name=$1; shift
+  java -Xmx512m -jar "$JAR" --server.port="$INGEST_PORT" \
+    --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
+    --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
+    --redstats.security.jwt-secret="$SECRET" \
+    --redstats.dedup.state-dir="$DIR/dedup-state" \
+    --redstats.ingest.bench-noop-endpoint=true "$@" >"$DIR/ingest-$name.log" 2>&1 &
+  INGEST_PID=$!
+  echo "$INGEST_PID" >"$DIR/ingest.pid"
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$INGEST_PORT/actuator/health" 2>/dev/null | grep -q '"UP"' && return 0
+    kill -0 "$INGEST_PID" 2>/dev/null || { tail -40 "$DIR/ingest-$name.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "ingest ($name) did not come up" >&2
+  exit 1
+}
+stop_ingest() {
+  kill "$INGEST_PID" && wait "$INGEST_PID" 2>/dev/null || true
+  : >"$DIR/ingest.pid"
+  INGEST_PID=""
+}
+rows() { curl -fs "http://127.0.0.1:$CH_HTTP/?query=SELECT%20count()%20FROM%20redstats.events" || echo -1; }
+
 TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H)
 INGEST="http://127.0.0.1:$INGEST_PORT"
 
 {
   echo "events=$EVENTS clients=$CLIENTS wrk=${WRK_SECONDS}s/${WRK_CONNECTIONS}c cores=$(nproc)"
-  java -Xmx1g -cp "$CP" "$HERE/IngestBench.java" "$INGEST" "$TOKEN" "127.0.0.1:$KAFKA_PORT" \
-    "http://127.0.0.1:$CH_HTTP" redstats "$EVENTS" "$CLIENTS" "$FRESHNESS_EVENTS" 2>"$DIR/bench.log" \
-    | grep -E '^[a-z_.]+='
 
-  # Let the dedup and the sink finish the batch phase's backlog: it would steal CPU from wrk.
-  last=-1
-  while :; do
-    now=$(curl -fs "http://127.0.0.1:$CH_HTTP/?query=SELECT%20count()%20FROM%20redstats.events" || echo -1)
-    [[ "$now" == "$last" ]] && break
-    last=$now
-    sleep 2
-  done
+  # 1. The HTTP path into Kafka, on a node with the dedup and the sink off: the ratio is about what
+  #    POST /stats adds to Kafka's producer; the stages behind Kafka are measured by part 3.
+  start_ingest http --redstats.dedup.enabled=false --redstats.sink.enabled=false
+  java -Xmx1g -cp "$CP" "$HERE/IngestBench.java" batch "$INGEST" "$TOKEN" "127.0.0.1:$KAFKA_PORT" \
+    "$EVENTS" "$CLIENTS" 2>"$DIR/bench-batch.log" | grep -E '^[a-z0-9_.]+='
 
-  # Single-event path: the same wrk load against POST /stats and against the no-op endpoint of the
-  # same server (same security, same body reading), warm-up first.
+  # 2. Single-event path: the same wrk load against POST /stats and against the no-op endpoint of
+  #    the same server (same security, same body reading); warm-up first, then alternating runs so
+  #    a load spike from elsewhere on the machine hits both alike.
   export TOKEN
   wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
   wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
-  # Alternating runs, so a load spike from elsewhere on the machine hits both paths alike.
   for path in bench/noop stats bench/noop stats; do
     out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
     name=$([[ $path == stats ]] && echo stats || echo noop)
@@ -89,6 +100,21 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
     echo "single.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
     echo "single.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
   done
+  stop_ingest
+
+  # 3. Freshness on a node running everything, once it has worked off the backlog of parts 1-2.
+  start_ingest full
+  last=-1
+  while :; do
+    now=$(rows)
+    [[ "$now" == "$last" && "$now" -gt 0 ]] && break
+    last=$now
+    sleep 3
+  done
+  java -Xmx512m -cp "$CP" "$HERE/IngestBench.java" freshness "$INGEST" "$TOKEN" \
+    "http://127.0.0.1:$CH_HTTP" redstats "$FRESHNESS_EVENTS" 2>"$DIR/bench-freshness.log" \
+    | grep -E '^[a-z0-9_.]+='
+  stop_ingest
 } | tee "$DIR/results.txt"
 
 awk -F= '/single.stats.requests_per_s/ {s+=$2} /single.noop.requests_per_s/ {n+=$2}
