@@ -47,6 +47,7 @@ public final class IngestStub implements AutoCloseable {
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Answer otherwise = Answer.accepted();
+  private volatile long delayMillis;
 
   private IngestStub(HttpServer server) {
     this.server = server;
@@ -83,6 +84,11 @@ public final class IngestStub implements AutoCloseable {
     this.otherwise = answer;
   }
 
+  /** Answers each request only after this long: a slow ingest, or one to kill RED against. */
+  public void delay(java.time.Duration delay) {
+    this.delayMillis = delay.toMillis();
+  }
+
   public List<Received> received() {
     return List.copyOf(received);
   }
@@ -106,6 +112,13 @@ public final class IngestStub implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       Answer answer = script.poll();
       if (answer == null) {
         answer = otherwise;
