@@ -48,8 +48,8 @@ public final class RedClient {
         .mint("red-service", null, List.of(Scopes.INGEST), Duration.ofHours(1));
   }
 
-  /** A status and its JSON body (null when the body is empty). */
-  public record Reply(int status, JsonNode json) {
+  /** A status, its Retry-After header (or null) and its JSON body (null when empty). */
+  public record Reply(int status, String retryAfter, JsonNode json) {
     public long imageId() {
       return json.get("image_id").longValue();
     }
@@ -113,7 +113,10 @@ public final class RedClient {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       String body = response.body();
-      return new Reply(response.statusCode(), body.isEmpty() ? null : JSON.readTree(body));
+      return new Reply(
+          response.statusCode(),
+          response.headers().firstValue("Retry-After").orElse(null),
+          body.isEmpty() ? null : JSON.readTree(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
