@@ -95,13 +95,17 @@ final class StatsSql {
         prepend(thresholdUnits, units(segments)));
   }
 
-  /** Buckets above the threshold's bucket count whole; the threshold's own bucket red by red. */
+  /**
+   * Buckets above the threshold's bucket count whole; the threshold's own bucket red by red. A
+   * question about every client reads the tables without client_id (V3): far fewer rows.
+   */
   private void hours(List<Segment> segments) {
     int bucket = thresholdUnits / RED_BUCKET_UNITS;
+    boolean allClients = clientId == null;
     select(
         bucketOf("hour", Level.HOUR.millis()),
         "sum(images) AS n, sumIf(images, bucket > ?) AS n_above",
-        "events_by_hour_bucket",
+        allClients ? "events_all_by_hour_bucket" : "events_by_hour_bucket",
         anyOf("hour >= ? AND hour < ?", segments),
         prepend(bucket, units(segments)));
     List<Object> fine = new ArrayList<>(List.of(bucket, thresholdUnits));
@@ -109,7 +113,7 @@ final class StatsSql {
     select(
         bucketOf("hour", Level.HOUR.millis()),
         "toUInt64(0) AS n, sum(images) AS n_above",
-        "events_by_hour_red",
+        allClients ? "events_all_by_hour_red" : "events_by_hour_red",
         "bucket = ? AND red > ? AND (" + anyOf("hour >= ? AND hour < ?", segments) + ")",
         fine);
   }

@@ -89,4 +89,17 @@ class StatsSqlTest {
         .contains("intDiv(hour, 1)")
         .doesNotContain("client_id = ?");
   }
+
+  @Test
+  void questionAboutEveryClientReadsTheHourTablesWithoutClientId() {
+    List<Segment> plan = List.of(new Segment(Level.HOUR, 3_600_000L, 7_200_000L));
+
+    String all = StatsSql.build(plan, 85_000, null, null).sql();
+    String one = StatsSql.build(plan, 85_000, 7L, null).sql();
+
+    assertThat(all).contains("events_all_by_hour_bucket", "events_all_by_hour_red");
+    assertThat(one)
+        .contains("FROM events_by_hour_bucket", "FROM events_by_hour_red")
+        .doesNotContain("events_all_");
+  }
 }
