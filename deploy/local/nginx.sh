@@ -38,7 +38,10 @@ events {
 }
 
 http {
-  access_log $dir/access.log;
+  # \$uri, not \$request: browsers pass the token as access_token=..., and tokens stay out of logs.
+  log_format redstats '\$remote_addr [\$time_local] "\$request_method \$uri" \$status \$body_bytes_sent'
+                      ' \$request_time upstream=\$upstream_addr';
+  access_log $dir/access.log redstats;
   client_body_temp_path $dir/tmp/client_body;
   proxy_temp_path $dir/tmp/proxy;
   fastcgi_temp_path $dir/tmp/fastcgi;
