@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -48,7 +48,10 @@ final class AlertSession implements ReplayListener {
   private final SocketProperties properties;
   private final Executor senders;
   private final AlertMetrics metrics;
-  private final ArrayBlockingQueue<Outbound> queue;
+
+  /** Linked, not array-backed: an idle session must not hold capacity × 4 bytes of slots. */
+  private final LinkedBlockingQueue<Outbound> queue;
+
   private final AtomicBoolean draining = new AtomicBoolean();
   private final ArrayDeque<Outbound> pending = new ArrayDeque<>();
   private volatile int minRedUnits;
@@ -77,7 +80,7 @@ final class AlertSession implements ReplayListener {
     this.properties = properties;
     this.senders = senders;
     this.metrics = metrics;
-    this.queue = new ArrayBlockingQueue<>(properties.sendQueueCapacity());
+    this.queue = new LinkedBlockingQueue<>(properties.sendQueueCapacity());
   }
 
   String id() {

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /** The {@code /alerts} endpoint and what it is made of. */
 @Configuration
@@ -79,6 +80,20 @@ public class SocketConfig implements WebSocketConfigurer {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /**
+   * Clients send only tiny threshold changes; Tomcat's default 8 KB text and binary buffers per
+   * session would be most of a connection's heap at 10 000 subscribers.
+   */
+  static final int INBOUND_MESSAGE_BUFFER = 1024;
+
+  @Bean
+  ServletServerContainerFactoryBean webSocketContainer() {
+    ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+    container.setMaxTextMessageBufferSize(INBOUND_MESSAGE_BUFFER);
+    container.setMaxBinaryMessageBufferSize(INBOUND_MESSAGE_BUFFER);
+    return container;
   }
 
   /** Tomcat's name for SO_SNDBUF of accepted connections. */

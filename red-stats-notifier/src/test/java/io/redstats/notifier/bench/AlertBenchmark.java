@@ -128,6 +128,9 @@ public final class AlertBenchmark {
           sockets.add(f.get(30, TimeUnit.SECONDS));
         }
         pending.clear();
+        if (sockets.size() % 1000 == 0) {
+          System.out.printf("%d subscribers connected%n", sockets.size());
+        }
       }
     }
     for (CompletableFuture<WebSocket> f : pending) {
