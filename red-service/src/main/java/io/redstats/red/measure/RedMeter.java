@@ -40,6 +40,15 @@ public class RedMeter {
   /** Rows converted at once on the generic path: bounds the extra memory to a thin strip. */
   private static final int STRIP_ROWS = 64;
 
+  /**
+   * Every condition of the definition is a lower bound on {@code r} given {@code g} and {@code b}:
+   * {@code r >= max(g,b)}, {@code r >= 64}, {@code r >= 2·min(g,b)}, {@code r >= min(g,b) +
+   * 3·|g-b|}. So a pixel is red exactly when {@code r >= MIN_RED[g << 8 | b]}. The table (128 KiB)
+   * turns ~15 operations per pixel into one look-up and one comparison; {@code
+   * RedMeterTest.tableAgreesWithTheDefinitionEverywhere} checks all 2^24 colours.
+   */
+  private static final short[] MIN_RED = minRedTable();
+
   public RedFraction measure(BufferedImage image) {
     ColorModel cm = image.getColorModel();
     Raster raster = image.getRaster();
@@ -69,15 +78,6 @@ public class RedMeter {
     int chroma = r - Math.min(g, b);
     return 2 * chroma >= r && 3 * Math.abs(g - b) <= chroma;
   }
-
-  /**
-   * Every condition of the definition is a lower bound on {@code r} given {@code g} and {@code b}:
-   * {@code r >= max(g,b)}, {@code r >= 64}, {@code r >= 2·min(g,b)}, {@code r >= min(g,b) +
-   * 3·|g-b|}. So a pixel is red exactly when {@code r >= MIN_RED[g << 8 | b]}. The table (128 KiB)
-   * turns ~15 operations per pixel into one look-up and one comparison; {@code
-   * RedMeterTest.tableAgreesWithTheDefinitionEverywhere} checks all 2^24 colours.
-   */
-  private static final short[] MIN_RED = minRedTable();
 
   private static short[] minRedTable() {
     short[] table = new short[1 << 16];
