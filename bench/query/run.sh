@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# GET /stats vs a plain SQL scan of the raw table, on generated events.
+#
+#   bench/query/run.sh [--clickhouse-http URL] [--events N] [--iterations K]
+#
+# ClickHouse: --clickhouse-http, else REDSTATS_CLICKHOUSE_URL from .redstats/local.env (./redstats up),
+# else http://127.0.0.1:8123. Uses (and keeps) the database bench_query; loading is skipped when
+# it already holds N events. Starts its own api jar on a free port and stops it at the end.
+# Writes bench/query/results.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+EVENTS=100000000
+ITERATIONS=30
+CLICKHOUSE_HTTP=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clickhouse-http) CLICKHOUSE_HTTP="$2"; shift 2 ;;
+    --events) EVENTS="$2"; shift 2 ;;
+    --iterations) ITERATIONS="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$CLICKHOUSE_HTTP" ] && [ -f "$ROOT/.redstats/local.env" ]; then
+  CLICKHOUSE_HTTP="$(grep '^REDSTATS_CLICKHOUSE_URL=' "$ROOT/.redstats/local.env" | cut -d= -f2- || true)"
+fi
+CLICKHOUSE_HTTP="${CLICKHOUSE_HTTP:-http://127.0.0.1:8123}"
+
+cd "$ROOT"
+JAR="$(ls red-stats-api/target/red-stats-api-*.jar 2>/dev/null | grep -v plain | head -1 || true)"
+if [ -z "$JAR" ]; then
+  mvn -B -q -o -pl red-stats-api package -DskipTests
+  JAR="$(ls red-stats-api/target/red-stats-api-*.jar | grep -v plain | head -1)"
+fi
+CP_FILE="$(mktemp)"
+trap 'rm -f "$CP_FILE"' EXIT
+mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
+java -Xmx1g -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
+  "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "$ROOT/bench/query/results.md"
