@@ -117,10 +117,24 @@ public final class LiveFeed implements SmartLifecycle {
   }
 
   private void run() {
+    try {
+      while (running) {
+        runConsumer();
+      }
+    } finally {
+      ready = false;
+    }
+  }
+
+  /**
+   * One consumer's life. An unexpected failure closes it and a new one continues from the same
+   * positions, so sessions see neither a gap nor a repeat.
+   */
+  private void runConsumer() {
     try (KafkaConsumer<byte[], byte[]> c =
         KafkaConsumers.create(properties.bootstrapServers(), "live")) {
       consumer = c;
-      if (!assignAllFromEnd(c)) {
+      if (!assign(c)) {
         return;
       }
       long nextRefresh = System.nanoTime() + properties.partitionRefresh().toNanos();
@@ -133,26 +147,23 @@ public final class LiveFeed implements SmartLifecycle {
       }
     } catch (WakeupException e) {
       if (running) {
-        log.error("the alert feed was woken up while running", e);
+        log.error("the alert feed was woken up while running; restarting it", e);
       }
     } catch (RuntimeException e) {
-      log.error("the alert feed stopped; this node sends no more alerts", e);
-    } finally {
-      ready = false;
+      log.error("the alert feed failed; restarting it from its positions {}", positions, e);
+      pause();
     }
   }
 
-  private boolean assignAllFromEnd(KafkaConsumer<byte[], byte[]> c) {
+  /** From the end of every partition on first start; from the feed's own positions after that. */
+  private boolean assign(KafkaConsumer<byte[], byte[]> c) {
     while (running) {
       List<TopicPartition> partitions = partitionsOf(c);
       if (!partitions.isEmpty()) {
         c.assign(partitions);
-        c.seekToEnd(partitions);
         lock.lock();
         try {
-          for (TopicPartition tp : partitions) {
-            positions.put(tp.partition(), c.position(tp));
-          }
+          seek(c, partitions);
           ready = true;
         } finally {
           lock.unlock();
@@ -168,6 +179,22 @@ public final class LiveFeed implements SmartLifecycle {
       pause();
     }
     return false;
+  }
+
+  private void seek(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
+    boolean firstStart = !ready; // ready only after a whole first seek succeeded
+    for (TopicPartition tp : partitions) {
+      Long position = positions.get(tp.partition());
+      if (position != null) {
+        c.seek(tp, position);
+      } else if (firstStart) {
+        c.seekToEnd(List.of(tp));
+        positions.put(tp.partition(), c.position(tp));
+      } else {
+        c.seekToBeginning(List.of(tp)); // created while the feed was down: nobody saw it yet
+        positions.put(tp.partition(), c.position(tp));
+      }
+    }
   }
 
   private List<TopicPartition> partitionsOf(KafkaConsumer<byte[], byte[]> c) {
