@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +54,13 @@ class RedDeliveryIT {
         .untilAsserted(() -> assertThat(stack.countInClickHouse("client_id = " + clientId)).isEqualTo(total));
     assertThat(stack.countInClickHouse("client_id = " + clientId + " AND red > 50000"))
         .isEqualTo(expectedAboveHalf[0]);
+    // And the images accepted during the outage reached ingest in the order RED accepted them
+    List<Long> duringOutage = imageIds.subList(BEFORE_OUTAGE, BEFORE_OUTAGE + DURING_OUTAGE);
+    assertThat(
+            stack.ingestTimesByImageId(
+                clientId, Collections.min(duringOutage), Collections.max(duringOutage)))
+        .hasSize(DURING_OUTAGE)
+        .isSorted();
     // And the query API agrees, and RED reports every delivery done
     long now = System.currentTimeMillis();
     var stats =

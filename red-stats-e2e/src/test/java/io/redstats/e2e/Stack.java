@@ -113,6 +113,27 @@ final class Stack {
     }
   }
 
+  /** When ingest accepted each of a client's images in an id range (Kafka record time), by id. */
+  List<Long> ingestTimesByImageId(long clientId, long fromId, long toId) throws Exception {
+    List<Long> times = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(clickhouseUrl, "default", "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT ingested_ms FROM events WHERE client_id = "
+                    + clientId
+                    + " AND image_id BETWEEN "
+                    + fromId
+                    + " AND "
+                    + toId
+                    + " ORDER BY image_id")) {
+      while (rs.next()) {
+        times.add(rs.getLong(1));
+      }
+    }
+    return times;
+  }
+
   private void close() {
     if (ingest != null) {
       ingest.close();
