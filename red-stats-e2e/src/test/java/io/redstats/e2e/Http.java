@@ -49,7 +49,8 @@ final class Http {
   static JsonNode getJson(String url, String token) throws Exception {
     HttpResponse<String> response = get(url, token);
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + url + " → " + response.statusCode() + " " + response.body());
+      throw new AssertionError(
+          "GET " + url + " → " + response.statusCode() + " " + response.body());
     }
     return JSON.readTree(response.body());
   }

@@ -43,7 +43,8 @@ class RedDeliveryIT {
     stack.ingest().stop();
     imageIds.addAll(upload(stack, token, BEFORE_OUTAGE, DURING_OUTAGE, expectedAboveHalf));
     stack.restartIngest();
-    imageIds.addAll(upload(stack, token, BEFORE_OUTAGE + DURING_OUTAGE, AFTER_OUTAGE, expectedAboveHalf));
+    imageIds.addAll(
+        upload(stack, token, BEFORE_OUTAGE + DURING_OUTAGE, AFTER_OUTAGE, expectedAboveHalf));
     int total = BEFORE_OUTAGE + DURING_OUTAGE + AFTER_OUTAGE;
     assertThat(imageIds).doesNotHaveDuplicates().hasSize(total);
 
@@ -51,7 +52,8 @@ class RedDeliveryIT {
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(() -> assertThat(stack.countInClickHouse("client_id = " + clientId)).isEqualTo(total));
+        .untilAsserted(
+            () -> assertThat(stack.countInClickHouse("client_id = " + clientId)).isEqualTo(total));
     assertThat(stack.countInClickHouse("client_id = " + clientId + " AND red > 50000"))
         .isEqualTo(expectedAboveHalf[0]);
     // And the images accepted during the outage reached ingest in the order RED accepted them
@@ -65,11 +67,16 @@ class RedDeliveryIT {
     long now = System.currentTimeMillis();
     var stats =
         Http.getJson(
-            stack.apiUrl + "/stats?from=0&to=" + (now + 60_000) + "&red=0.5&client_id=" + clientId, token);
+            stack.apiUrl + "/stats?from=0&to=" + (now + 60_000) + "&red=0.5&client_id=" + clientId,
+            token);
     assertThat(stats.path("images").asLong()).isEqualTo(total);
     assertThat(stats.path("above").asLong()).isEqualTo(expectedAboveHalf[0]);
-    for (long id : List.of(imageIds.get(0), imageIds.get(BEFORE_OUTAGE + 1), imageIds.get(total - 1))) {
-      assertThat(Http.getJson(stack.redUrl + "/images/" + id, token).path("delivery_status").asString())
+    for (long id :
+        List.of(imageIds.get(0), imageIds.get(BEFORE_OUTAGE + 1), imageIds.get(total - 1))) {
+      assertThat(
+              Http.getJson(stack.redUrl + "/images/" + id, token)
+                  .path("delivery_status")
+                  .asString())
           .isEqualTo("delivered");
     }
   }

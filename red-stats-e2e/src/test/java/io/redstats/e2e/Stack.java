@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole system for the end-to-end tests, started once per test JVM: every service from its
- * own jar in its own process, on the real servers of {@link RealServers}, two notifier nodes
- * behind a real nginx. Stopped when the JVM exits.
+ * The whole system for the end-to-end tests, started once per test JVM: every service from its own
+ * jar in its own process, on the real servers of {@link RealServers}, two notifier nodes behind a
+ * real nginx. Stopped when the JVM exits.
  */
 final class Stack {
 
@@ -63,7 +63,8 @@ final class Stack {
     Map<String, String> ingestProps = withPort(common);
     ingestUrl = url(ingestProps);
     ingestProps.put("redstats.clickhouse.url", clickhouseUrl);
-    ingestProps.put("redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
+    ingestProps.put(
+        "redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
     ingest = ServiceProcess.start("ingest", jar("red-stats-ingest"), ingestProps, HEALTH_TIMEOUT);
 
     String notifierDb = servers.postgresJdbcUrl("e2e_notifier");
@@ -73,7 +74,9 @@ final class Stack {
       notifierPorts.add(Integer.parseInt(props.get("server.port")));
       props.putAll(postgres(notifierDb));
       props.put("redstats.notifier.node-id", "e2e-node-" + node);
-      started(ServiceProcess.start("notifier-" + node, jar("red-stats-notifier"), props, HEALTH_TIMEOUT));
+      started(
+          ServiceProcess.start(
+              "notifier-" + node, jar("red-stats-notifier"), props, HEALTH_TIMEOUT));
     }
     nginx = started(servers.nginx(notifierPorts));
 
@@ -171,13 +174,15 @@ final class Stack {
 
   /** The service's runnable jar, built by the reactor before this module's tests. */
   private static Path jar(String module) throws Exception {
-    Path target = Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
+    Path target =
+        Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
     try (Stream<Path> files = Files.list(target)) {
       return files
           .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*\\.jar"))
           .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no jar in " + target + "; run mvn package"));
+          .orElseThrow(
+              () -> new IllegalStateException("no jar in " + target + "; run mvn package"));
     }
   }
 }

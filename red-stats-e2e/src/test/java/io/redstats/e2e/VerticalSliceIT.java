@@ -30,19 +30,36 @@ class VerticalSliceIT {
       // When RED posts one event with red 0.9
       long now = System.currentTimeMillis();
       String event =
-          "{\"image_id\":" + imageId + ",\"client_id\":" + clientId + ",\"timestamp\":" + now + ",\"red\":0.9}";
+          "{\"image_id\":"
+              + imageId
+              + ",\"client_id\":"
+              + clientId
+              + ",\"timestamp\":"
+              + now
+              + ",\"red\":0.9}";
       HttpResponse<String> posted =
           Http.post(
-              stack.ingestUrl + "/stats", stack.token(null, Scopes.INGEST), "application/json", event.getBytes(UTF_8));
+              stack.ingestUrl + "/stats",
+              stack.token(null, Scopes.INGEST),
+              "application/json",
+              event.getBytes(UTF_8));
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
       // Then GET /stats counts it, above 0.5 and not above 0.95
       String range =
-          stack.apiUrl + "/stats?from=" + (now - 60_000) + "&to=" + (now + 60_000) + "&client_id=" + clientId;
+          stack.apiUrl
+              + "/stats?from="
+              + (now - 60_000)
+              + "&to="
+              + (now + 60_000)
+              + "&client_id="
+              + clientId;
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
-              () -> assertThat(Http.getJson(range + "&red=0.5", clientToken).path("images").asLong()).isEqualTo(1));
+              () ->
+                  assertThat(Http.getJson(range + "&red=0.5", clientToken).path("images").asLong())
+                      .isEqualTo(1));
       JsonNode atHalf = Http.getJson(range + "&red=0.5", clientToken);
       JsonNode atHigh = Http.getJson(range + "&red=0.95", clientToken);
       assertThat(atHalf.path("above").asLong()).isEqualTo(1);
