@@ -61,6 +61,7 @@ public final class AlertBenchmark {
 
   private AlertBenchmark() {}
 
+  @SuppressWarnings("try") // the node only has to run while the benchmark talks to it
   public static void main(String[] args) throws Exception {
     int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;

@@ -270,6 +270,7 @@ class AlertStreamIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the open socket is the point: it keeps the subscription active
   void adminEndpointListsActiveSubscriptionsAndWantsScopeAdmin() throws Exception {
     long client = 1014;
     try (AlertClient alerts = subscribe(client, "0.42")) {
