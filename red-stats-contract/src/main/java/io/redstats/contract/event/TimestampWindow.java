@@ -16,10 +16,6 @@ public record TimestampWindow(Instant earliest, Duration maxFutureSkew, Clock cl
 
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
 
-  public static TimestampWindow defaults() {
-    return new TimestampWindow(DEFAULT_EARLIEST, DEFAULT_MAX_FUTURE_SKEW, Clock.systemUTC());
-  }
-
   /** Null when the instant is inside the window, else what is wrong with it. */
   String problemWith(long epochMillis) {
     if (epochMillis < earliest.toEpochMilli()) {

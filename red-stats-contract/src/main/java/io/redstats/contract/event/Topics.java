@@ -56,20 +56,4 @@ public final class Topics {
       return (topic, bytes) -> bytes == null ? null : EventJson.fromBytes(bytes);
     }
   }
-
-  /** Kafka's Serializer class for the event, for configuration by class name. */
-  public static final class EventSerializer implements Serializer<StatEvent> {
-    @Override
-    public byte[] serialize(String topic, StatEvent event) {
-      return event == null ? null : EventJson.toBytes(event);
-    }
-  }
-
-  /** Kafka's Deserializer class for the event, for configuration by class name. */
-  public static final class EventDeserializer implements Deserializer<StatEvent> {
-    @Override
-    public StatEvent deserialize(String topic, byte[] bytes) {
-      return bytes == null ? null : EventJson.fromBytes(bytes);
-    }
-  }
 }
