@@ -7,7 +7,6 @@ import io.redstats.testsupport.Nginx;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The whole system for the end-to-end tests, started once per test JVM: every service from its own
@@ -65,7 +63,9 @@ final class Stack {
     ingestProps.put("redstats.clickhouse.url", clickhouseUrl);
     ingestProps.put(
         "redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
-    ingest = ServiceProcess.start("ingest", jar("red-stats-ingest"), ingestProps, HEALTH_TIMEOUT);
+    ingest =
+        ServiceProcess.start(
+            "ingest", ServiceProcess.packagedJar("red-stats-ingest"), ingestProps, HEALTH_TIMEOUT);
 
     String notifierDb = servers.postgresJdbcUrl("e2e_notifier");
     List<Integer> notifierPorts = new ArrayList<>();
@@ -76,21 +76,28 @@ final class Stack {
       props.put("redstats.notifier.node-id", "e2e-node-" + node);
       started(
           ServiceProcess.start(
-              "notifier-" + node, jar("red-stats-notifier"), props, HEALTH_TIMEOUT));
+              "notifier-" + node,
+              ServiceProcess.packagedJar("red-stats-notifier"),
+              props,
+              HEALTH_TIMEOUT));
     }
     nginx = started(servers.nginx(notifierPorts));
 
     Map<String, String> apiProps = withPort(common);
     apiUrl = url(apiProps);
     apiProps.put("redstats.clickhouse.url", clickhouseUrl);
-    started(ServiceProcess.start("api", jar("red-stats-api"), apiProps, HEALTH_TIMEOUT));
+    started(
+        ServiceProcess.start(
+            "api", ServiceProcess.packagedJar("red-stats-api"), apiProps, HEALTH_TIMEOUT));
 
     Map<String, String> redProps = withPort(common);
     redUrl = url(redProps);
     redProps.putAll(postgres(servers.postgresJdbcUrl("e2e_red")));
     redProps.put("redstats.red.ingest-urls", ingestUrl);
     redProps.put("redstats.red.producer-token", token(null, Scopes.INGEST));
-    started(ServiceProcess.start("red", jar("red-service"), redProps, HEALTH_TIMEOUT));
+    started(
+        ServiceProcess.start(
+            "red", ServiceProcess.packagedJar("red-service"), redProps, HEALTH_TIMEOUT));
   }
 
   ServiceProcess ingest() {
@@ -170,19 +177,5 @@ final class Stack {
 
   private static String url(Map<String, String> props) {
     return "http://127.0.0.1:" + props.get("server.port");
-  }
-
-  /** The service's runnable jar, built by the reactor before this module's tests. */
-  private static Path jar(String module) throws Exception {
-    Path target =
-        Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
-    try (Stream<Path> files = Files.list(target)) {
-      return files
-          .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*\\.jar"))
-          .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
-          .findFirst()
-          .orElseThrow(
-              () -> new IllegalStateException("no jar in " + target + "; run mvn package"));
-    }
   }
 }

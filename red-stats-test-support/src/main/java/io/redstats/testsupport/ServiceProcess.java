@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A Spring Boot jar run as its own JVM, for tests that kill -9 a service or drive it end to end.
@@ -68,6 +69,28 @@ public final class ServiceProcess implements AutoCloseable {
     this.healthTimeout = healthTimeout;
     this.process = process;
     this.log = log;
+  }
+
+  /**
+   * The runnable Spring Boot jar that MODULE's build packaged ({@code
+   * <module>/target/<module>-<version>.jar} under the repository root that failsafe names in {@code
+   * redstats.root}). Integration tests run after {@code package}, so a module's own jar, and the
+   * jars of modules it is ordered after, exist.
+   */
+  public static Path packagedJar(String module) {
+    Path target =
+        Path.of(System.getProperty("redstats.root", "..")).resolve(module).resolve("target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(p -> p.getFileName().toString().matches(module + "-[0-9].*\\.jar"))
+          .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException("no jar in " + target + ": mvn package -pl " + module));
+    } catch (IOException e) {
+      throw new UncheckedIOException("no jar in " + target + ": mvn package -pl " + module, e);
+    }
   }
 
   /** Starts JAR and returns once {@code /actuator/health} answers UP, or throws with its log. */

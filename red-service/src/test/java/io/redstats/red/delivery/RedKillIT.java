@@ -10,9 +10,6 @@ import io.redstats.red.it.RedClient;
 import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +60,9 @@ class RedKillIT {
   @Test
   void acceptedImagesSurviveKillNineBeforeAndDuringDelivery() throws Exception {
     // Given RED accepted images while ingest was down, and was then killed
-    red = ServiceProcess.start("red-service", jar(), properties(), START_TIMEOUT);
+    red =
+        ServiceProcess.start(
+            "red-service", ServiceProcess.packagedJar("red-service"), properties(), START_TIMEOUT);
     RedClient client = RedClient.forClient(port, 81);
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < UPLOADS; i++) {
@@ -133,15 +131,6 @@ class RedKillIT {
                 "SELECT count(*) FROM red.images WHERE delivery_status <> 'delivered'")) {
       row.next();
       return row.getLong(1);
-    }
-  }
-
-  private static Path jar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      return files
-          .filter(p -> p.getFileName().toString().matches("red-service-.*\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("package red-service first"));
     }
   }
 }

@@ -5,16 +5,11 @@ import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.Nginx;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -72,7 +67,8 @@ final class LiveAlertStack {
     props.put("spring.datasource.password", servers.postgresPassword());
     props.put("redstats.notifier.node-id", "api-it-notifier");
     ServiceProcess notifier =
-        ServiceProcess.start("notifier", notifierJar(), props, HEALTH_TIMEOUT);
+        ServiceProcess.start(
+            "notifier", ServiceProcess.packagedJar("red-stats-notifier"), props, HEALTH_TIMEOUT);
     try {
       return new LiveAlertStack(notifier, servers.nginx(List.of(port)));
     } catch (RuntimeException e) {
@@ -100,26 +96,6 @@ final class LiveAlertStack {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** The notifier module's Spring Boot jar; the reactor builds that module before this one. */
-  private static Path notifierJar() {
-    Path target =
-        Path.of(System.getProperty("redstats.root", ".."))
-            .resolve("red-stats-notifier")
-            .resolve("target");
-    try (Stream<Path> files = Files.list(target)) {
-      return files
-          .filter(p -> p.getFileName().toString().matches("red-stats-notifier-[0-9].*\\.jar"))
-          .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalStateException(
-                      "no notifier jar in " + target + ": mvn package -pl red-stats-notifier"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("no notifier jar in " + target, e);
     }
   }
 }

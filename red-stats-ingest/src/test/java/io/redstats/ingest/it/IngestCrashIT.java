@@ -7,16 +7,13 @@ import io.redstats.contract.auth.TokenMinter;
 import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +50,12 @@ class IngestCrashIT {
             "redstats.dedup.state-dir", Files.createTempDirectory("ingest-crash").toString(),
             "redstats.dedup.session-timeout", "6s");
     AtomicReference<ServiceProcess> ingest =
-        new AtomicReference<>(ServiceProcess.start("ingest", jar(), properties, START_TIMEOUT));
+        new AtomicReference<>(
+            ServiceProcess.start(
+                "ingest",
+                ServiceProcess.packagedJar("red-stats-ingest"),
+                properties,
+                START_TIMEOUT));
     try {
       long first = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
       String token =
@@ -91,15 +93,5 @@ class IngestCrashIT {
   /** The JDBC URL of a database nobody created yet. */
   private static String urlOf(RealServers servers, String database) {
     return servers.clickhouseJdbcUrl("default").replace("/default?", "/" + database + "?");
-  }
-
-  /** The repackaged Spring Boot jar this module built before the integration tests. */
-  static Path jar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      return files
-          .filter(p -> p.getFileName().toString().matches("red-stats-ingest-.*\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("package the module first"));
-    }
   }
 }
