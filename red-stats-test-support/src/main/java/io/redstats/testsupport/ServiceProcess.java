@@ -28,8 +28,12 @@ import java.util.stream.Stream;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-  /** Small heap: several services, brokers and databases share two cores in a test run. */
-  private static final String HEAP = "-Xmx256m";
+  /**
+   * Small heap (several services, brokers and databases share two cores in a test run) and C1 only
+   * (starts faster; tests are short-lived). Benchmarks pass their own options instead.
+   */
+  public static final List<String> TEST_JVM_OPTIONS =
+      List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
   /** A clean Spring Boot shutdown takes a few seconds; after this it is killed. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -53,6 +57,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final Path jar;
   private final Map<String, String> properties;
   private final Duration healthTimeout;
+  private final List<String> jvmOptions;
   private final Process process;
   private final Path log;
 
@@ -61,12 +66,14 @@ public final class ServiceProcess implements AutoCloseable {
       Path jar,
       Map<String, String> properties,
       Duration healthTimeout,
+      List<String> jvmOptions,
       Process process,
       Path log) {
     this.name = name;
     this.jar = jar;
     this.properties = properties;
     this.healthTimeout = healthTimeout;
+    this.jvmOptions = jvmOptions;
     this.process = process;
     this.log = log;
   }
@@ -96,6 +103,19 @@ public final class ServiceProcess implements AutoCloseable {
   /** Starts JAR and returns once {@code /actuator/health} answers UP, or throws with its log. */
   public static ServiceProcess start(
       String name, Path jar, Map<String, String> properties, Duration healthTimeout) {
+    return start(name, jar, properties, healthTimeout, TEST_JVM_OPTIONS);
+  }
+
+  /**
+   * Like {@link #start(String, Path, Map, Duration)} with JVM options of the caller's choosing in
+   * place of {@link #TEST_JVM_OPTIONS} (a benchmark wants full JIT and a production-sized heap).
+   */
+  public static ServiceProcess start(
+      String name,
+      Path jar,
+      Map<String, String> properties,
+      Duration healthTimeout,
+      List<String> jvmOptions) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(jar + " does not exist (package the service first)");
     }
@@ -105,8 +125,10 @@ public final class ServiceProcess implements AutoCloseable {
     }
     Map<String, String> copy = new LinkedHashMap<>(properties);
     Path log = newLogFile(name);
-    Process process = launch(jar, copy, log);
-    ServiceProcess service = new ServiceProcess(name, jar, copy, healthTimeout, process, log);
+    List<String> options = List.copyOf(jvmOptions);
+    Process process = launch(jar, options, copy, log);
+    ServiceProcess service =
+        new ServiceProcess(name, jar, copy, healthTimeout, options, process, log);
     service.awaitHealthy(Integer.parseInt(port));
     return service;
   }
@@ -122,11 +144,11 @@ public final class ServiceProcess implements AutoCloseable {
         .toAbsolutePath();
   }
 
-  private static Process launch(Path jar, Map<String, String> properties, Path log) {
+  private static Process launch(
+      Path jar, List<String> jvmOptions, Map<String, String> properties, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(HEAP);
-    command.add("-XX:TieredStopAtLevel=1"); // starts faster; tests are short-lived
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
@@ -213,7 +235,7 @@ public final class ServiceProcess implements AutoCloseable {
   /** Stops this process (if still running) and starts the same jar with the same properties. */
   public ServiceProcess restart() {
     stop();
-    return start(name, jar, properties, healthTimeout);
+    return start(name, jar, properties, healthTimeout, jvmOptions);
   }
 
   public long pid() {
