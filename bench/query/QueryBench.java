@@ -43,15 +43,48 @@ public class QueryBench {
   /** Many clients and uniform red: the least the rollups can compress (worst case for them). */
   static final int CLIENTS = 100;
 
-  static final int CHUNK = 10_000_000;
+  /**
+   * Rows per INSERT ... SELECT: small enough to print progress every few seconds and to keep one
+   * statement well inside the socket timeout, large enough that the views see big blocks.
+   */
+  static final int CHUNK = 5_000_000;
   static final int WARMUP = 3;
   static final String THRESHOLD = "0.85";
   static final int THRESHOLD_UNITS = 85_000;
 
-  /** client 0: every client (an admin token); else the client_id asked for. */
-  record Scenario(String name, long fromMs, long toMs, long client) {
-    Scenario(String name, long fromMs, long toMs) {
-      this(name, fromMs, toMs, 0);
+  /** Every API request before the timed ones, so the api's JIT has compiled its request path. */
+  static final int API_WARMUP_REQUESTS = 1_000;
+
+  /** ...but never longer than this: a loaded machine must still finish the quick run in a minute. */
+  static final Duration API_WARMUP_LIMIT = Duration.ofSeconds(30);
+
+  /**
+   * client 0: every client (an admin token); else the client_id asked for. key: the prefix of its
+   * KEY=VALUE lines.
+   */
+  record Scenario(String key, String name, long fromMs, long toMs, long client) {
+    Scenario(String key, String name, long fromMs, long toMs) {
+      this(key, name, fromMs, toMs, 0);
+    }
+  }
+
+  /** Timings of one scenario, milliseconds. */
+  record Result(Scenario scenario, double[] api, double[] raw, long images, long above, double apiCpuMsPerRequest) {
+    double ratioP50() {
+      return percentile(api, 50) / percentile(raw, 50);
+    }
+
+    double ratioP99() {
+      return percentile(api, 99) / percentile(raw, 99);
+    }
+
+    /** The median of (API − raw) over the pairs: what the api adds to one query. */
+    double overheadP50() {
+      double[] d = new double[api.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = api[i] - raw[i];
+      }
+      return percentile(d, 50);
     }
   }
 
@@ -61,41 +94,65 @@ public class QueryBench {
     int iterations = Integer.parseInt(args[2]);
     Path apiJar = Path.of(args[3]);
     Path report = Path.of(args[4]);
+    boolean loadOnly = Boolean.parseBoolean(args[5]);
+    String command = args[6];
     URI http = URI.create(httpUrl);
-    String db = "bench_query";
-    String jdbc = "jdbc:clickhouse://" + http.getHost() + ":" + http.getPort() + "/" + db + "?compress=0&socket_timeout=600000";
+    // one database per size, so a quick run never truncates the big data set
+    String db = "bench_query_" + events;
+    String apiJdbc = "jdbc:clickhouse://" + http.getHost() + ":" + http.getPort() + "/" + db + "?compress=0";
+    // loading and OPTIMIZE FINAL of 100 M rows run for minutes in one statement
+    String jdbc = apiJdbc + "&socket_timeout=" + Duration.ofHours(2).toMillis();
+    String loadBefore = loadAverage();
 
     ClickHouseSchema.migrate(jdbc, "default", "");
     try (Connection c = DriverManager.getConnection(jdbc, "default", "")) {
-      load(c, events);
+      long loadSeconds = load(c, events);
+      if (loadOnly) {
+        System.out.println(sizes(c, db).table());
+        return;
+      }
       String secret = "bench-" + UUID.randomUUID();
       int port = freePort();
-      Process api = startApi(apiJar, port, jdbc, secret);
+      Process api = startApi(apiJar, port, apiJdbc, secret);
       try {
         waitForHealth(port);
         String token = new TokenMinter(secret).mint("bench", null, List.of("admin"), Duration.ofHours(2));
         List<Scenario> scenarios =
             List.of(
-                new Scenario("full range (30 days)", START_MS, START_MS + SPAN_MS),
-                new Scenario("full range, one client", START_MS, START_MS + SPAN_MS, 42),
+                new Scenario("full_range", "full range (30 days)", START_MS, START_MS + SPAN_MS),
+                new Scenario("full_range_one_client", "full range, one client", START_MS, START_MS + SPAN_MS, 42),
                 new Scenario(
+                    "one_day",
                     "one day, unaligned edges",
                     START_MS + 10 * 86_400_000L + 1_234_567,
                     START_MS + 11 * 86_400_000L + 1_234_567),
                 new Scenario(
+                    "one_hour",
                     "one hour, unaligned edges",
                     START_MS + 15 * 86_400_000L + 1_234_567,
                     START_MS + 15 * 86_400_000L + 3_600_000L + 1_234_567));
-        StringBuilder out = new StringBuilder();
-        out.append(header(c, events, iterations));
-        out.append("| scenario | API p50 ms | API p99 ms | raw SQL p50 ms | raw SQL p99 ms | API/raw p50 | API/raw p99 | images | above |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|\n");
+        HttpClient client = HttpClient.newHttpClient();
+        warmUp(client, port, token, scenarios.get(scenarios.size() - 1));
+        List<Result> results = new ArrayList<>();
         for (Scenario s : scenarios) {
-          out.append(run(c, port, token, s, iterations)).append('\n');
+          results.add(run(c, client, port, token, s, iterations, api.pid()));
+          System.out.println("scenario done: " + s.name());
         }
-        out.append(sizes(c, db));
-        Files.writeString(report, out.toString());
+        Sizes sizes = sizes(c, db);
+        String loadAfter = loadAverage();
+        String keys = keyValues(events, iterations, loadSeconds, loadBefore, loadAfter, results, sizes);
+        String out =
+            header(c, events, iterations, loadBefore, loadAfter, command)
+                + table(results)
+                + sizes.table()
+                + "\nThe same as KEY=VALUE lines (what the run printed last):\n\n```\n"
+                + keys
+                + "```\n";
+        Files.writeString(report, out);
         System.out.println(out);
+        // last, so a suite can take every line with '=' after the marker
+        System.out.println("--- query bench keys ---");
+        System.out.print(keys);
       } finally {
         api.destroy();
         api.waitFor();
@@ -103,13 +160,27 @@ public class QueryBench {
     }
   }
 
-  static void load(Connection c, long events) throws SQLException {
+  /** Short API requests until the JIT has seen the request path, like a server that has run a while. */
+  static void warmUp(HttpClient client, int port, String token, Scenario s) throws Exception {
+    long deadline = System.nanoTime() + API_WARMUP_LIMIT.toNanos();
+    HttpRequest request = apiRequest(port, token, s);
+    int n = 0;
+    while (n < API_WARMUP_REQUESTS && System.nanoTime() < deadline) {
+      client.send(request, HttpResponse.BodyHandlers.discarding());
+      n++;
+    }
+    System.out.println("api warm-up: " + n + " requests");
+  }
+
+  /** Seconds it took, or -1 when the events were there already. */
+  static long load(Connection c, long events) throws SQLException {
     long have = scalar(c, "SELECT count() FROM events");
     if (have == events) {
       System.out.println("events already loaded: " + have);
-      return;
+      return -1;
     }
-    for (String table : List.of("events", "events_by_minute", "events_by_hour_bucket", "events_by_hour_red")) {
+    List<String> tables = tables(c);
+    for (String table : tables) {
       exec(c, "TRUNCATE TABLE " + table);
     }
     long started = System.nanoTime();
@@ -124,19 +195,50 @@ public class QueryBench {
               + " toDateTime(intDiv(" + ts + ", 1000)), " + ts + ","
               + " toUInt32(cityHash64(" + n + ", 2) % 100001), toUInt32(" + n + " % 12), " + n + ", " + ts
               + " FROM numbers(" + count + ")");
-      System.out.printf(Locale.ROOT, "loaded %d / %d events (%.0f s)%n", offset + count, events, (System.nanoTime() - started) / 1e9);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long done = offset + count;
+      System.out.printf(
+          Locale.ROOT,
+          "load: %d / %d events, %.0f s, %.0f k events/s, eta %.0f s, %s on disk (all tables)%n",
+          done, events, seconds, done / seconds / 1e3, (events - done) * seconds / done, gigabytes(c));
     }
-    exec(c, "OPTIMIZE TABLE events_by_hour_bucket FINAL");
-    exec(c, "OPTIMIZE TABLE events_by_hour_red FINAL");
-    exec(c, "OPTIMIZE TABLE events_by_minute FINAL");
+    // Every table as production would hold it after its background merges: one part per
+    // partition, rollup rows of one key summed. Timed apart from the insert above.
+    for (String table : tables) {
+      long t0 = System.nanoTime();
+      exec(c, "OPTIMIZE TABLE " + table + " FINAL");
+      System.out.printf(Locale.ROOT, "load: OPTIMIZE TABLE %s FINAL took %.0f s%n", table, (System.nanoTime() - t0) / 1e9);
+    }
+    long seconds = Math.round((System.nanoTime() - started) / 1e9);
+    System.out.printf(Locale.ROOT, "load: done in %d s, %s on disk%n", seconds, gigabytes(c));
+    return seconds;
   }
 
-  static String run(Connection c, int port, String token, Scenario s, int iterations) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats?from=" + s.fromMs() + "&to=" + s.toMs() + "&red=" + THRESHOLD + (s.client() == 0 ? "" : "&client_id=" + s.client())))
-            .header("Authorization", "Bearer " + token)
-            .build();
+  /** The raw table and every rollup (not the views, which hold nothing themselves). */
+  static List<String> tables(Connection c) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name LIKE 'events%' ORDER BY name")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    return tables;
+  }
+
+  static String gigabytes(Connection c) throws SQLException {
+    long bytes = scalar(c, "SELECT sum(bytes_on_disk) FROM system.parts WHERE database = currentDatabase() AND active");
+    return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+  }
+
+  static HttpRequest apiRequest(int port, String token, Scenario s) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats?from=" + s.fromMs() + "&to=" + s.toMs() + "&red=" + THRESHOLD + (s.client() == 0 ? "" : "&client_id=" + s.client())))
+        .header("Authorization", "Bearer " + token)
+        .build();
+  }
+
+  static Result run(Connection c, HttpClient client, int port, String token, Scenario s, int iterations, long apiPid) throws Exception {
+    HttpRequest request = apiRequest(port, token, s);
     String rawSql =
         "SELECT count(), countIf(red > ?) FROM events WHERE ts >= toDateTime(?) AND ts <= toDateTime(?) AND ts_ms >= ? AND ts_ms < ?"
             + (s.client() == 0 ? "" : " AND client_id = " + s.client());
@@ -144,10 +246,13 @@ public class QueryBench {
     double[] raw = new double[iterations];
     long[] apiCounts = null;
     long[] rawCounts = null;
+    double apiCpuMs = 0;
     for (int i = -WARMUP; i < iterations; i++) {
+      double cpu0 = cpuMillis(apiPid);
       long t0 = System.nanoTime();
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       long t1 = System.nanoTime();
+      double cpu1 = cpuMillis(apiPid);
       if (response.statusCode() != 200) {
         throw new IllegalStateException(response.statusCode() + " " + response.body());
       }
@@ -168,44 +273,120 @@ public class QueryBench {
       if (i >= 0) {
         api[i] = (t1 - t0) / 1e6;
         raw[i] = (t3 - t2) / 1e6;
+        apiCpuMs += cpu1 - cpu0;
+      }
+      if (!Arrays.equals(apiCounts, rawCounts)) {
+        throw new IllegalStateException(s.name() + ": API " + Arrays.toString(apiCounts) + " but raw SQL " + Arrays.toString(rawCounts));
       }
     }
-    if (!Arrays.equals(apiCounts, rawCounts)) {
-      throw new IllegalStateException(s.name() + ": API " + Arrays.toString(apiCounts) + " but raw SQL " + Arrays.toString(rawCounts));
+    return new Result(s, api, raw, apiCounts[0], apiCounts[1], apiCpuMs / iterations);
+  }
+
+  /** CPU time the api process has used (all its threads, JIT and GC included), from /proc. */
+  static double cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime), in clock ticks of 10 ms on Linux
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
     }
-    double a50 = percentile(api, 50), a99 = percentile(api, 99), r50 = percentile(raw, 50), r99 = percentile(raw, 99);
-    return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %d | %d |", s.name(), a50, a99, r50, r99, a50 / r50, a99 / r99, apiCounts[0], apiCounts[1]);
   }
 
-  static String header(Connection c, long events, int iterations) throws SQLException {
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String header(Connection c, long events, int iterations, String loadBefore, String loadAfter, String command) throws SQLException {
     return "ClickHouse " + string(c, "SELECT version()") + ", " + events + " events over 30 days, " + CLIENTS
-        + " clients, red uniform in [0, 1]; threshold " + THRESHOLD + "; " + iterations + " timed iterations after " + WARMUP
-        + " warm-up, API and raw SQL alternating; " + Runtime.getRuntime().availableProcessors() + " cores; " + Instant.now() + "\n\n";
+        + " clients, red uniform in [0, 1]; threshold " + THRESHOLD + "; api warmed up with up to " + API_WARMUP_REQUESTS
+        + " requests, then per scenario " + WARMUP + " warm-up and " + iterations + " timed iterations, API and raw SQL alternating; "
+        + Runtime.getRuntime().availableProcessors() + " cores; load average " + loadBefore + " at the start, " + loadAfter
+        + " at the end; " + Instant.now() + "\n\n`" + command + "`\n\n";
   }
 
-  static String sizes(Connection c, String db) throws SQLException {
-    StringBuilder out = new StringBuilder("\n| table | rows | bytes on disk | share of raw |\n|---|---|---|---|\n");
+  static String table(List<Result> results) {
+    StringBuilder out = new StringBuilder();
+    out.append("| scenario | API p50 ms | API p99 ms | raw SQL p50 ms | raw SQL p99 ms | API/raw p50 | API/raw p99 | API − raw p50 ms | api CPU ms/request | images | above |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Result r : results) {
+      out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f | %d | %d |%n",
+          r.scenario().name(), percentile(r.api(), 50), percentile(r.api(), 99), percentile(r.raw(), 50), percentile(r.raw(), 99),
+          r.ratioP50(), r.ratioP99(), r.overheadP50(), r.apiCpuMsPerRequest(), r.images(), r.above()));
+    }
+    return out.toString();
+  }
+
+  static String keyValues(long events, int iterations, long loadSeconds, String loadBefore, String loadAfter, List<Result> results, Sizes sizes) {
+    StringBuilder k = new StringBuilder();
+    k.append("events=").append(events).append('\n');
+    k.append("iterations=").append(iterations).append('\n');
+    k.append("load_seconds=").append(loadSeconds).append('\n');
+    k.append("load_avg_start=").append(loadBefore.split(" ")[0]).append('\n');
+    k.append("load_avg_end=").append(loadAfter.split(" ")[0]).append('\n');
+    k.append("cores=").append(Runtime.getRuntime().availableProcessors()).append('\n');
+    for (Result r : results) {
+      String p = r.scenario().key() + ".";
+      k.append(String.format(Locale.ROOT, "%sapi_p50_ms=%.1f%n", p, percentile(r.api(), 50)));
+      k.append(String.format(Locale.ROOT, "%sapi_p99_ms=%.1f%n", p, percentile(r.api(), 99)));
+      k.append(String.format(Locale.ROOT, "%sraw_p50_ms=%.1f%n", p, percentile(r.raw(), 50)));
+      k.append(String.format(Locale.ROOT, "%sraw_p99_ms=%.1f%n", p, percentile(r.raw(), 99)));
+      k.append(String.format(Locale.ROOT, "%sratio_p50=%.3f%n", p, r.ratioP50()));
+      k.append(String.format(Locale.ROOT, "%sratio_p99=%.3f%n", p, r.ratioP99()));
+      k.append(String.format(Locale.ROOT, "%soverhead_p50_ms=%.1f%n", p, r.overheadP50()));
+      k.append(String.format(Locale.ROOT, "%sapi_cpu_ms_per_request=%.1f%n", p, r.apiCpuMsPerRequest()));
+      k.append(p).append("images=").append(r.images()).append('\n');
+      k.append(p).append("above=").append(r.above()).append('\n');
+    }
+    k.append(String.format(Locale.ROOT, "rollup_share_of_raw=%.3f%n", sizes.rollupShare()));
+    k.append("raw_bytes=").append(sizes.rawBytes()).append('\n');
+    k.append("rollup_bytes=").append(sizes.rollupBytes()).append('\n');
+    k.append("full_range.target_ratio_p50=0.2\n");
+    k.append("full_range.target_met=").append(byKey(results, "full_range").ratioP50() <= 0.2).append('\n');
+    k.append("one_hour.target_ratio_p50=1.5\n");
+    k.append("one_hour.target_met=").append(byKey(results, "one_hour").ratioP50() <= 1.5).append('\n');
+    return k.toString();
+  }
+
+  static Result byKey(List<Result> results, String key) {
+    return results.stream().filter(r -> r.scenario().key().equals(key)).findFirst().orElseThrow();
+  }
+
+  record Sizes(String table, long rawBytes, long rollupBytes) {
+    double rollupShare() {
+      return (double) rollupBytes / rawBytes;
+    }
+  }
+
+  static Sizes sizes(Connection c, String db) throws SQLException {
+    StringBuilder out = new StringBuilder("\n| table | rows | parts | bytes on disk | share of raw |\n|---|---|---|---|---|\n");
     long raw = 0;
     List<String[]> rows = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE database = '" + db + "' AND active GROUP BY table ORDER BY table")) {
+        ResultSet rs = s.executeQuery("SELECT table, sum(rows), count(), sum(bytes_on_disk) FROM system.parts WHERE database = '" + db + "' AND active AND table LIKE 'events%' GROUP BY table ORDER BY table")) {
       while (rs.next()) {
-        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
         if (rs.getString(1).equals("events")) {
-          raw = rs.getLong(3);
+          raw = rs.getLong(4);
         }
       }
     }
     long rollups = 0;
     for (String[] r : rows) {
-      long bytes = Long.parseLong(r[2]);
-      if (!r[0].equals("events") && r[0].startsWith("events_")) {
+      long bytes = Long.parseLong(r[3]);
+      if (!r[0].equals("events")) {
         rollups += bytes;
       }
-      out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f %% |%n", r[0], r[1], bytes, 100.0 * bytes / raw));
+      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %.1f %% |%n", r[0], r[1], r[2], bytes, 100.0 * bytes / raw));
     }
-    out.append(String.format(Locale.ROOT, "| all rollups | | %,d | %.1f %% |%n", rollups, 100.0 * rollups / raw));
-    return out.toString();
+    out.append(String.format(Locale.ROOT, "| all rollups | | | %,d | %.1f %% |%n", rollups, 100.0 * rollups / raw));
+    return new Sizes(out.toString(), raw, rollups);
   }
 
   static Process startApi(Path jar, int port, String jdbc, String secret) throws IOException {

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # GET /stats vs a plain SQL scan of the raw table, on generated events.
 #
-#   bench/query/run.sh [--clickhouse-http URL] [--events N] [--iterations K]
+#   bench/query/run.sh [--clickhouse-http URL] [--events N] [--iterations K] [--quick] [--load-only]
 #
+# --quick: 1 000 000 events and 10 iterations (under a minute once loaded; checks the bench works).
+# --load-only: load (or find) the events, print the table sizes, stop.
 # ClickHouse: --clickhouse-http, else REDSTATS_CLICKHOUSE_URL from .redstats/local.env (./redstats up),
-# else http://127.0.0.1:8123. Uses (and keeps) the database bench_query; loading is skipped when
-# it already holds N events. Starts its own api jar on a free port and stops it at the end.
-# Writes bench/query/results.md.
+# else http://127.0.0.1:8123. Uses (and keeps) the database bench_query_<N>; loading is skipped
+# when it already holds N events. Starts its own api jar on a free port and stops it at the end.
+# Writes bench/query/results.md (a --quick run: a temporary file, so the recorded run stays) and
+# prints KEY=VALUE lines after the line "--- query bench keys ---" (see README.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 EVENTS=100000000
 ITERATIONS=30
 CLICKHOUSE_HTTP=""
+LOAD_ONLY=false
+REPORT=""
+COMMAND="bench/query/run.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clickhouse-http) CLICKHOUSE_HTTP="$2"; shift 2 ;;
     --events) EVENTS="$2"; shift 2 ;;
     --iterations) ITERATIONS="$2"; shift 2 ;;
+    --load-only) LOAD_ONLY=true; shift ;;
+    --quick) EVENTS=1000000; ITERATIONS=10; REPORT="${TMPDIR:-/tmp}/query-bench-quick.md"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,4 +43,4 @@ CP_FILE="$(mktemp)"
 trap 'rm -f "$CP_FILE"' EXIT
 mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
 java -Xmx1g -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
-  "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "$ROOT/bench/query/results.md"
+  "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "${REPORT:-$ROOT/bench/query/results.md}" "$LOAD_ONLY" "$COMMAND"
