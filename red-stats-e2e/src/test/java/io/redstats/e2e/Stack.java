@@ -6,7 +6,10 @@ import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.Nginx;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole system for the end-to-end tests, started once per test JVM: every service from its own
@@ -25,6 +30,7 @@ import java.util.Map;
  */
 final class Stack {
 
+  static final Path ROOT = Path.of(System.getProperty("redstats.root", ".."));
   static final String SECRET = "e2e-secret-of-at-least-thirty-two-bytes!!";
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
   private static final TokenMinter MINTER = new TokenMinter(SECRET);
@@ -37,7 +43,9 @@ final class Stack {
   final String redUrl;
   final Nginx nginx;
   private final List<AutoCloseable> started = new ArrayList<>();
-  private ServiceProcess ingest;
+
+  /** The services by name (ingest, notifier-1, notifier-2, api, red); replaced on restart. */
+  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
   static synchronized Stack get() throws Exception {
     if (instance == null) {
@@ -63,9 +71,7 @@ final class Stack {
     ingestProps.put("redstats.clickhouse.url", clickhouseUrl);
     ingestProps.put(
         "redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
-    ingest =
-        ServiceProcess.start(
-            "ingest", ServiceProcess.packagedJar("red-stats-ingest"), ingestProps, HEALTH_TIMEOUT);
+    launch("ingest", "red-stats-ingest", ingestProps);
 
     String notifierDb = servers.postgresJdbcUrl("e2e_notifier");
     List<Integer> notifierPorts = new ArrayList<>();
@@ -74,39 +80,88 @@ final class Stack {
       notifierPorts.add(Integer.parseInt(props.get("server.port")));
       props.putAll(postgres(notifierDb));
       props.put("redstats.notifier.node-id", "e2e-node-" + node);
-      started(
-          ServiceProcess.start(
-              "notifier-" + node,
-              ServiceProcess.packagedJar("red-stats-notifier"),
-              props,
-              HEALTH_TIMEOUT));
+      launch("notifier-" + node, "red-stats-notifier", props);
     }
     nginx = started(servers.nginx(notifierPorts));
 
     Map<String, String> apiProps = withPort(common);
     apiUrl = url(apiProps);
     apiProps.put("redstats.clickhouse.url", clickhouseUrl);
-    started(
-        ServiceProcess.start(
-            "api", ServiceProcess.packagedJar("red-stats-api"), apiProps, HEALTH_TIMEOUT));
+    launch("api", "red-stats-api", apiProps);
 
     Map<String, String> redProps = withPort(common);
     redUrl = url(redProps);
     redProps.putAll(postgres(servers.postgresJdbcUrl("e2e_red")));
     redProps.put("redstats.red.ingest-urls", ingestUrl);
     redProps.put("redstats.red.producer-token", token(null, Scopes.INGEST));
-    started(
-        ServiceProcess.start(
-            "red", ServiceProcess.packagedJar("red-service"), redProps, HEALTH_TIMEOUT));
+    launch("red", "red-service", redProps);
   }
 
   ServiceProcess ingest() {
-    return ingest;
+    return service("ingest");
   }
 
   /** Restarts ingest on the same port, data and configuration (after a stop or kill -9). */
   void restartIngest() {
-    ingest = ingest.restart();
+    restart("ingest");
+  }
+
+  /** A service by name: ingest, notifier-1, notifier-2, api, red. */
+  synchronized ServiceProcess service(String name) {
+    ServiceProcess process = services.get(name);
+    if (process == null) {
+      throw new IllegalArgumentException(
+          "no service " + name + " (have " + services.keySet() + ")");
+    }
+    return process;
+  }
+
+  /** Restarts a service on the same port and configuration (after a stop or kill -9). */
+  void restart(String name) {
+    ServiceProcess restarted = service(name).restart();
+    synchronized (this) {
+      services.put(name, restarted);
+    }
+  }
+
+  /**
+   * SIGKILL of nginx's master and workers (killing the master alone leaves the workers serving).
+   */
+  void killNginx() {
+    long master = Long.parseLong(readPid(nginx.dir()));
+    ProcessHandle.of(master)
+        .ifPresent(
+            handle -> {
+              List<ProcessHandle> family = new ArrayList<>(handle.descendants().toList());
+              family.add(handle);
+              family.forEach(ProcessHandle::destroyForcibly);
+              family.forEach(member -> member.onExit().join());
+            });
+  }
+
+  /** Starts nginx again in its directory, on its port, in front of the same nodes. */
+  void startNginx() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("deploy/local/nginx.sh").toString());
+    command.addAll(List.of("start", nginx.dir().toString(), String.valueOf(nginx.port())));
+    nginx.upstreamPorts().forEach(port -> command.add(String.valueOf(port)));
+    Process start =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!start.waitFor(60, TimeUnit.SECONDS) || start.exitValue() != 0) {
+      start.destroyForcibly();
+      throw new IllegalStateException("nginx did not start again: " + command);
+    }
+  }
+
+  private static String readPid(Path dir) {
+    try {
+      return Files.readString(dir.resolve("pid")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String token(Long clientId, String... scopes) {
@@ -145,8 +200,12 @@ final class Stack {
   }
 
   private void close() {
-    if (ingest != null) {
-      ingest.close();
+    List<ServiceProcess> running;
+    synchronized (this) {
+      running = new ArrayList<>(services.values());
+    }
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).close();
     }
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
@@ -154,6 +213,14 @@ final class Stack {
       } catch (Exception e) {
         System.err.println("e2e: could not stop " + started.get(i) + ": " + e);
       }
+    }
+  }
+
+  private void launch(String name, String module, Map<String, String> props) {
+    ServiceProcess process =
+        ServiceProcess.start(name, ServiceProcess.packagedJar(module), props, HEALTH_TIMEOUT);
+    synchronized (this) {
+      services.put(name, process);
     }
   }
 
