@@ -1,54 +1,62 @@
 package io.redstats.ingest.publish;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
 import io.redstats.ingest.config.KafkaTopics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes accepted events to {@link Topics#RAW}, keyed by image_id, and returns only when Kafka has
- * every one of them (acks=all, idempotent producer) — or throws {@link KafkaUnavailableException}
- * within a bounded time.
+ * Writes accepted events to {@link Topics#RAW}, keyed by image_id, in Kafka transactions shared by
+ * concurrent requests (group commit, see {@link GroupCommitPool}), and returns only when the
+ * request's transaction committed — or throws {@link KafkaUnavailableException} within the ack
+ * timeout.
  *
- * <p>A request answered 503 may have had some of its records written; the client retries and the
- * dedup topology makes the repeat harmless. A request answered 202 is never lost.
+ * <p>Why transactions: the dedup topology reads {@code read_committed}, so the records of a request
+ * answered 503 (its transaction aborted) never reach the canonical topic or ClickHouse, even when
+ * some of them were already written to the raw topic. A request answered 202 is never lost
+ * (acks=all; the transaction committed).
+ *
+ * <p>The one uncertain case is a commit whose answer is lost ({@code commitTransaction} times out
+ * after the broker had every record): the request is answered 503 although its events may be
+ * stored. The client's retry is then harmless: the dedup topology drops the repeat. Counted by
+ * {@code redstats.publish.transactions{outcome="uncertain"}}.
  */
 @Component
 public class EventPublisher implements DisposableBean {
 
-  private final Producer<Long, StatEvent> producer;
-  private final PublishProperties properties;
+  private final GroupCommitPool pool;
 
-  @Autowired
-  public EventPublisher(KafkaProperties kafka, PublishProperties properties, KafkaTopics topics) {
-    this(
-        new KafkaProducer<>(
-            config(kafka, properties),
-            Topics.RAW.keySerde().serializer(),
-            Topics.RAW.valueSerde().serializer()),
-        properties);
-  }
-
-  EventPublisher(Producer<Long, StatEvent> producer, PublishProperties properties) {
-    this.producer = producer;
-    this.properties = properties;
+  public EventPublisher(
+      KafkaProperties kafka,
+      PublishProperties properties,
+      KafkaTopics topics,
+      MeterRegistry registry,
+      @Value("${server.port:8081}") int serverPort) {
+    Map<String, Object> config = config(kafka, properties);
+    this.pool =
+        new GroupCommitPool(
+            transactionalIds(properties, serverPort),
+            id -> {
+              Map<String, Object> withId = new HashMap<>(config);
+              withId.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+              return new KafkaProducer<>(
+                  withId, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer());
+            },
+            properties,
+            new PublishMetrics(registry));
+    pool.start();
   }
 
   static Map<String, Object> config(KafkaProperties kafka, PublishProperties properties) {
@@ -62,40 +70,40 @@ public class EventPublisher implements DisposableBean {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
     // Kafka insists delivery.timeout >= linger + request.timeout; one request may use all of it.
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, delivery - properties.lingerMs());
+    config.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        (int) properties.transactionTimeout().toMillis());
     return config;
   }
 
-  /** Sends every event and waits for all acknowledgements, at most the configured ack timeout. */
-  public void publish(List<StatEvent> events) {
-    long deadline = System.nanoTime() + properties.ackTimeout().toNanos();
-    List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-    try {
-      for (StatEvent event : events) {
-        acks.add(producer.send(new ProducerRecord<>(Topics.RAW.name(), event.imageId(), event)));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        long left = Math.max(0, deadline - System.nanoTime());
-        ack.get(left, TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("interrupted while waiting for Kafka", e);
-    } catch (ExecutionException e) {
-      throw unavailable("Kafka refused the records: " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw unavailable(
-          "Kafka did not acknowledge the records within " + properties.ackTimeout(), e);
-    } catch (KafkaException e) {
-      throw unavailable("Kafka cannot take records now: " + e.getMessage(), e);
+  /** prefix + node id + index: stable across restarts of this node, distinct between nodes. */
+  static List<String> transactionalIds(PublishProperties properties, int serverPort) {
+    String node = properties.nodeId().isBlank() ? defaultNodeId(serverPort) : properties.nodeId();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < properties.producers(); i++) {
+      ids.add(properties.transactionalIdPrefix() + node + "-" + i);
     }
+    return ids;
   }
 
-  private KafkaUnavailableException unavailable(String message, Throwable cause) {
-    return new KafkaUnavailableException(message, properties.retryAfter(), cause);
+  private static String defaultNodeId(int serverPort) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    // A random port (0, tests) is not stable anyway; the process id keeps two such nodes apart.
+    return host + "-" + (serverPort > 0 ? serverPort : "pid" + ProcessHandle.current().pid());
+  }
+
+  /** Writes every event in a committed transaction, at most the configured ack timeout. */
+  public void publish(List<StatEvent> events) {
+    pool.publish(events);
   }
 
   @Override
   public void destroy() {
-    producer.close();
+    pool.close();
   }
 }
