@@ -353,7 +353,7 @@ def e2e_figures(out, state):
 
 
 def met_text(row, state):
-    if row.get("skipped"):
+    if row.get("skipped") or state == "not run":
         return "not run"
     if row["target"] is None:
         shown = "—"
@@ -401,7 +401,9 @@ def figure_table(figs, states):
 
 def markdown(meta, figs, benches, states, run_rel):
     mode = meta.get("mode", "full")
-    title = f"# Benchmark results {meta.get('date')}" + (" (--quick)" if mode == "quick" else "")
+    only = meta.get("only", "")
+    title = f"# Benchmark results {meta.get('date')}" + (" (--quick)" if mode == "quick" else "") + \
+        (f", only {only}" if only else "")
     lines = [title, "",
              f"`bench/suite.sh{' --quick' if mode == 'quick' else ''}`. Ratios compare a figure with "
              "its baseline measured in the same run; a quick run uses smaller loads and shorter "
@@ -491,7 +493,10 @@ def main():
         run_rel = str(run_dir.relative_to(root))
     except ValueError:
         run_rel = ".redstats/bench-suite/runs/" + run_dir.name
-    stem = meta.get("date", "unknown") + ("-quick" if mode == "quick" else "")
+    only = meta.get("only", "").split()
+    # A run of some benches only (BENCH_ONLY) gets files of its own and leaves the docs alone.
+    stem = meta.get("date", "unknown") + ("-quick" if mode == "quick" else "") + \
+        "".join(f"-{b}" for b in only)
     out_dir = root / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     md = markdown(meta, figs, benches, states, run_rel)
@@ -513,8 +518,9 @@ def main():
             js = js.replace(secret_path + "/", "").replace(secret_path, ".")
     (out_dir / f"{stem}.md").write_text(md)
     (out_dir / f"{stem}.json").write_text(js)
-    update_performance(root / "docs" / "PERFORMANCE.md", meta, figs, states,
-                       f"bench/results/{stem}.md")
+    if not only:
+        update_performance(root / "docs" / "PERFORMANCE.md", meta, figs, states,
+                           f"bench/results/{stem}.md")
     print(md)
     print(f"wrote bench/results/{stem}.md and .json", file=sys.stderr)
 
