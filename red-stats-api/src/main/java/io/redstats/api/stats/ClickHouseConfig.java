@@ -21,6 +21,18 @@ class ClickHouseConfig {
    */
   static final Duration SOCKET_MARGIN = Duration.ofSeconds(3);
 
+  /**
+   * Hikari checks a connection idle for longer than this (default 0.5 s) with an extra round trip
+   * before lending it. With the HTTP driver a "connection" is only settings and an HTTP client:
+   * nothing in it goes stale that the query itself would not report (as a 503). The check would
+   * double the round trips of every request after a pause of half a second, i.e. nearly every
+   * request of a dashboard, so it runs only after a long idle time. Hikari reads this system
+   * property once, when its first pool is created (below); a value set on the command line wins.
+   */
+  static final String ALIVE_BYPASS_PROPERTY = "com.zaxxer.hikari.aliveBypassWindowMs";
+
+  static final Duration ALIVE_BYPASS = Duration.ofMinutes(1);
+
   @Bean
   DataSource clickHouseDataSource(ClickHouseProperties clickHouse, QueryProperties query) {
     HikariConfig config = new HikariConfig();
@@ -38,6 +50,9 @@ class ClickHouseConfig {
     config.addDataSourceProperty(
         "socket_timeout", Long.toString(query.queryTimeout().plus(SOCKET_MARGIN).toMillis()));
     config.addDataSourceProperty("connection_timeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
+    if (System.getProperty(ALIVE_BYPASS_PROPERTY) == null) {
+      System.setProperty(ALIVE_BYPASS_PROPERTY, Long.toString(ALIVE_BYPASS.toMillis()));
+    }
     return new HikariDataSource(config);
   }
 

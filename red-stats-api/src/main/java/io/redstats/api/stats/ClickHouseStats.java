@@ -74,7 +74,8 @@ class ClickHouseStats {
       jdbc.query(
           query.sql(),
           rs -> {
-            byBucket.put(rs.getLong("k"), new Counts(rs.getLong("images"), rs.getLong("above")));
+            long k = query.keyed() ? rs.getLong("k") : 0L;
+            byBucket.put(k, new Counts(rs.getLong("images"), rs.getLong("above")));
           },
           query.args().toArray());
     } catch (DataAccessException e) {

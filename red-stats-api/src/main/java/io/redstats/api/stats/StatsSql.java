@@ -35,8 +35,12 @@ final class StatsSql {
     this.step = step;
   }
 
-  /** SQL text and its parameters, in order. */
-  record Query(String sql, List<Object> args) {}
+  /**
+   * SQL text and its parameters, in order.
+   *
+   * @param keyed whether rows carry a bucket column {@code k}; else one row, the total
+   */
+  record Query(String sql, List<Object> args, boolean keyed) {}
 
   /**
    * @param step null for one total, else the series step every segment's unit divides
@@ -46,28 +50,32 @@ final class StatsSql {
     Map<Level, List<Segment>> byLevel = new EnumMap<>(Level.class);
     segments.forEach(s -> byLevel.computeIfAbsent(s.level(), l -> new ArrayList<>()).add(s));
     if (byLevel.keySet().equals(Set.of(Level.RAW))) {
-      // one scan of the raw table: no union, no outer query (short ranges pay no overhead)
-      sql.raw(byLevel.get(Level.RAW), "images", "above");
-      return new Query(sql.union + " ORDER BY k", List.copyOf(sql.args));
+      // one scan of the raw table: no union, no outer query (short ranges pay no overhead);
+      // a plain count has no key at all, the very SELECT a person would write by hand
+      sql.raw(byLevel.get(Level.RAW), step != null, "images", "above");
+      if (step == null) {
+        return new Query(sql.union.toString(), List.copyOf(sql.args), false);
+      }
+      return new Query(sql.union + " ORDER BY k", List.copyOf(sql.args), true);
     }
     byLevel.forEach(sql::add);
     String text =
         "SELECT k, sum(n) AS images, sum(n_above) AS above FROM ("
             + sql.union
             + ") GROUP BY k ORDER BY k";
-    return new Query(text, List.copyOf(sql.args));
+    return new Query(text, List.copyOf(sql.args), true);
   }
 
   /** One sub-select per table, whatever the number of segments it answers (OR of ranges). */
   private void add(Level level, List<Segment> segments) {
     switch (level) {
-      case RAW -> raw(segments, "n", "n_above");
+      case RAW -> raw(segments, true, "n", "n_above");
       case MINUTE -> minutes(segments);
       case HOUR -> hours(segments);
     }
   }
 
-  private void raw(List<Segment> segments, String total, String above) {
+  private void raw(List<Segment> segments, boolean keyed, String total, String above) {
     List<Object> ranges = new ArrayList<>();
     for (Segment s : segments) {
       // the seconds column leads the primary key: it lets ClickHouse skip to the range
@@ -79,7 +87,7 @@ final class StatsSql {
               s.toMs()));
     }
     select(
-        bucketOf("ts_ms", 1),
+        keyed ? bucketOf("ts_ms", 1) : null,
         "count() AS " + total + ", countIf(red > ?) AS " + above,
         "events",
         anyOf("ts >= toDateTime(?) AND ts <= toDateTime(?) AND ts_ms >= ? AND ts_ms < ?", segments),
@@ -142,14 +150,16 @@ final class StatsSql {
     return "toUInt64(intDiv(" + column + ", " + (step.millis() / unitMillis) + "))";
   }
 
+  /** One sub-select; {@code key} null: no bucket column and no GROUP BY (one total row). */
   private void select(String key, String counts, String table, String where, List<Object> params) {
     if (union.length() > 0) {
       union.append(" UNION ALL ");
     }
+    union.append("SELECT ");
+    if (key != null) {
+      union.append(key).append(" AS k, ");
+    }
     union
-        .append("SELECT ")
-        .append(key)
-        .append(" AS k, ")
         .append(counts)
         .append(" FROM ")
         .append(table)
@@ -161,6 +171,8 @@ final class StatsSql {
       union.append(" AND client_id = ?");
       args.add(clientId);
     }
-    union.append(" GROUP BY k");
+    if (key != null) {
+      union.append(" GROUP BY k");
+    }
   }
 }

@@ -69,8 +69,10 @@ class StatsSqlTest {
     StatsSql.Query q = StatsSql.build(List.of(new Segment(Level.RAW, 1L, 2L)), 50_000, null, null);
 
     assertThat(q.sql())
-        .startsWith("SELECT toUInt64(0) AS k, count() AS images")
-        .doesNotContain("UNION");
+        .startsWith("SELECT count() AS images, countIf(red > ?) AS above FROM events WHERE")
+        .doesNotContain("UNION")
+        .doesNotContain("GROUP BY");
+    assertThat(q.keyed()).isFalse();
   }
 
   @Test
