@@ -1,61 +1,122 @@
 package io.redstats.ingest.ingest;
 
-import java.nio.charset.StandardCharsets;
+import static io.redstats.contract.event.EventFields.CLIENT_ID;
+import static io.redstats.contract.event.EventFields.IMAGE_ID;
+import static io.redstats.contract.event.EventFields.RED;
+import static io.redstats.contract.event.EventFields.TIMESTAMP;
+
+import io.redstats.contract.event.EventValidator;
+import io.redstats.contract.event.FieldError;
+import io.redstats.contract.event.Red;
+import io.redstats.contract.event.StatEvent;
+import io.redstats.contract.event.TimestampWindow;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Splits a request body into its items: one JSON object, a JSON array of them, or NDJSON (one per
- * line, blank lines ignored). Malformed JSON is refused naming the line and column where it broke.
+ * Turns a request body — one JSON object, a JSON array of them, or NDJSON (one per line, blank
+ * lines ignored) — into events, or refuses it: malformed JSON naming the line and column where it
+ * broke, too many items, or every invalid item and field.
+ *
+ * <p>Why streaming: building a {@link JsonNode} tree per event and then walking it cost about as
+ * much as Kafka's whole producer path for the same event. A valid event is read token by token
+ * straight into a {@link StatEvent}. Any item this fast path does not accept as it stands (a
+ * missing, null, repeated or out-of-range field, a non-integer id, a timestamp string that does not
+ * parse, ...) is read again as a tree and handed to the contract's {@link EventValidator}, so every
+ * refusal carries exactly the validator's messages and the fast path only has to agree with it on
+ * what is valid — which {@code BodyParserTest} checks.
  */
 final class BodyParser {
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
+  private static final int HAS_IMAGE_ID = 1;
+  private static final int HAS_CLIENT_ID = 2;
+  private static final int HAS_TIMESTAMP = 4;
+  private static final int HAS_RED = 8;
+  private static final int HAS_ALL = HAS_IMAGE_ID | HAS_CLIENT_ID | HAS_TIMESTAMP | HAS_RED;
+
   private final int maxItems;
+  private final EventValidator validator;
+  private final TimestampWindow window;
 
-  BodyParser(int maxItems) {
+  BodyParser(int maxItems, TimestampWindow window) {
     this.maxItems = maxItems;
+    this.window = window;
+    this.validator = new EventValidator(window);
   }
 
-  /** The parsed body: its items, and whether it was a single object (items have no index). */
-  record Items(List<JsonNode> nodes, boolean single) {}
-
-  Items parseJson(byte[] body) {
-    JsonNode root = read(body, 0);
-    if (root == null || root.isMissingNode()) {
-      throw RefusedException.malformed("the body is empty; send an event, an array or NDJSON");
-    }
-    if (!root.isArray()) {
-      return new Items(List.of(root), true);
-    }
-    checkCount(root.size());
-    List<JsonNode> nodes = new ArrayList<>(root.size());
-    root.forEach(nodes::add);
-    return new Items(nodes, false);
-  }
-
-  Items parseNdjson(byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    String[] lines = text.split("\n", -1);
-    List<JsonNode> nodes = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isBlank()) {
-        continue;
+  /** One JSON object (its errors have no index) or a JSON array of them. */
+  List<StatEvent> parseJson(byte[] body) {
+    Items items = new Items(window);
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw RefusedException.malformed("the body is empty; send an event, an array or NDJSON");
       }
-      checkCount(nodes.size() + 1);
-      nodes.add(read(lines[i].getBytes(StandardCharsets.UTF_8), i));
+      if (token == JsonToken.START_ARRAY) {
+        int index = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          checkCount(index + 1);
+          readItem(parser, body, 0, index++, items);
+        }
+      } else {
+        readItem(parser, body, 0, null, items);
+      }
+      requireEnd(parser, 0);
+    } catch (JacksonException e) {
+      throw malformed(e, 0);
     }
-    if (nodes.isEmpty()) {
+    return items.result();
+  }
+
+  /** One JSON object per line; blank lines are skipped; an item's index counts items, not lines. */
+  List<StatEvent> parseNdjson(byte[] body) {
+    Items items = new Items(window);
+    int index = 0;
+    int line = 0;
+    for (int start = 0; start <= body.length; line++) {
+      int end = start;
+      while (end < body.length && body[end] != '\n') {
+        end++;
+      }
+      if (!isBlank(body, start, end)) {
+        checkCount(index + 1);
+        try (JsonParser parser = MAPPER.createParser(body, start, end - start)) {
+          parser.nextToken();
+          readItem(parser, body, start, index++, items);
+          requireEnd(parser, line);
+        } catch (JacksonException e) {
+          throw malformed(e, line);
+        }
+      }
+      start = end + 1;
+    }
+    if (index == 0) {
       throw RefusedException.malformed("the body is empty; send one JSON event per line");
     }
-    return new Items(nodes, false);
+    return items.result();
+  }
+
+  private static boolean isBlank(byte[] body, int start, int end) {
+    for (int i = start; i < end; i++) {
+      byte b = body[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkCount(int count) {
@@ -65,17 +126,125 @@ final class BodyParser {
     }
   }
 
-  /** Reads one JSON value; {@code lineOffset} is added to the line number an error names. */
-  private static JsonNode read(byte[] json, int lineOffset) {
-    try {
-      return MAPPER.readTree(json);
-    } catch (JacksonException e) {
-      throw RefusedException.malformed(where(e, lineOffset) + e.getOriginalMessage());
+  /**
+   * Reads the item the parser stands on (its first token is current) and adds its event or its
+   * errors. {@code base} is where the parser's input starts in {@code body}.
+   */
+  private void readItem(JsonParser parser, byte[] body, int base, Integer index, Items items) {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      items.add(validator.validate(null, index));
+      return;
+    }
+    long start = parser.currentTokenLocation().getByteOffset();
+    long imageId = 0;
+    long clientId = 0;
+    long timestamp = 0;
+    int red = -1;
+    int seen = 0;
+    boolean slow = false;
+    String name;
+    while ((name = parser.nextName()) != null) {
+      JsonToken value = parser.nextToken();
+      int field = fieldBit(name);
+      if (field == 0) {
+        parser.skipChildren();
+        continue;
+      }
+      if ((seen & field) != 0) {
+        slow = true; // a repeated field: the validator decides which one counts
+      }
+      seen |= field;
+      switch (field) {
+        case HAS_IMAGE_ID -> imageId = positiveLong(parser, value);
+        case HAS_CLIENT_ID -> clientId = positiveLong(parser, value);
+        case HAS_TIMESTAMP -> timestamp = timestamp(parser, value, items);
+        default -> red = redUnits(parser, value);
+      }
+      parser.skipChildren();
+    }
+    if (!slow && seen == HAS_ALL && imageId > 0 && clientId > 0 && timestamp > 0 && red >= 0) {
+      items.add(new StatEvent(imageId, clientId, timestamp, red));
+      return;
+    }
+    long end = parser.currentLocation().getByteOffset();
+    JsonNode node = MAPPER.readTree(body, base + (int) start, (int) (end - start));
+    items.add(validator.validate(node, index));
+  }
+
+  private static int fieldBit(String name) {
+    return switch (name) {
+      case IMAGE_ID -> HAS_IMAGE_ID;
+      case CLIENT_ID -> HAS_CLIENT_ID;
+      case TIMESTAMP -> HAS_TIMESTAMP;
+      case RED -> HAS_RED;
+      default -> 0;
+    };
+  }
+
+  /** A positive 64-bit integer, or 0 when the value is anything else. */
+  private static long positiveLong(JsonParser parser, JsonToken value) {
+    if (value != JsonToken.VALUE_NUMBER_INT || !fitsLong(parser)) {
+      return 0;
+    }
+    return Math.max(0, parser.getLongValue());
+  }
+
+  private static boolean fitsLong(JsonParser parser) {
+    JsonParser.NumberType type = parser.getNumberType();
+    return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
+  }
+
+  /** Epoch millis inside the request's window, or 0 for anything the validator should judge. */
+  private static long timestamp(JsonParser parser, JsonToken value, Items items) {
+    long millis;
+    if (value == JsonToken.VALUE_NUMBER_INT && fitsLong(parser)) {
+      millis = parser.getLongValue();
+    } else if (value == JsonToken.VALUE_STRING) {
+      try {
+        millis =
+            OffsetDateTime.parse(parser.getString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toEpochMilli();
+      } catch (DateTimeParseException | ArithmeticException e) {
+        return 0;
+      }
+    } else {
+      return 0;
+    }
+    return millis >= items.earliestMs && millis <= items.latestMs && millis > 0 ? millis : 0;
+  }
+
+  /** Red units of a finite number in [0, 1], rounded like the validator does; else -1. */
+  private static int redUnits(JsonParser parser, JsonToken value) {
+    if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+      double red = parser.getDoubleValue();
+      // The tree the validator reads holds a double too: same value, same rounding.
+      return red >= 0 && red <= 1 ? Red.toUnits(red) : -1;
+    }
+    if (value == JsonToken.VALUE_NUMBER_INT && fitsLong(parser)) {
+      long red = parser.getLongValue();
+      return red == 0 || red == 1 ? (int) red * Red.SCALE : -1;
+    }
+    return -1;
+  }
+
+  /** A JSON value must be followed by nothing but whitespace. */
+  private static void requireEnd(JsonParser parser, int lineOffset) {
+    if (parser.nextToken() != null) {
+      throw RefusedException.malformed(
+          where(parser.currentTokenLocation(), lineOffset)
+              + "unexpected content after the value; send one event, one array, or one event a"
+              + " line as NDJSON");
     }
   }
 
-  private static String where(JacksonException e, int lineOffset) {
-    TokenStreamLocation location = e.getLocation();
+  private static RefusedException malformed(JacksonException e, int lineOffset) {
+    return RefusedException.malformed(where(e.getLocation(), lineOffset) + e.getOriginalMessage());
+  }
+
+  /** {@code lineOffset} is added to the line number the location names (NDJSON: line index). */
+  private static String where(TokenStreamLocation location, int lineOffset) {
     if (location == null || location == TokenStreamLocation.NA) {
       return "malformed JSON: ";
     }
@@ -84,5 +253,37 @@ final class BodyParser {
         + ", column "
         + location.getColumnNr()
         + ": ";
+  }
+
+  /** The events and errors of one request, and its timestamp window in epoch millis. */
+  private static final class Items {
+    final List<StatEvent> events = new ArrayList<>();
+    final List<FieldError> errors = new ArrayList<>();
+    final long earliestMs;
+    final long latestMs;
+
+    Items(TimestampWindow window) {
+      this.earliestMs = window.earliest().toEpochMilli();
+      this.latestMs = window.clock().instant().plus(window.maxFutureSkew()).toEpochMilli();
+    }
+
+    void add(StatEvent event) {
+      events.add(event);
+    }
+
+    void add(EventValidator.Result result) {
+      if (result.valid()) {
+        events.add(result.event());
+      } else {
+        errors.addAll(result.errors());
+      }
+    }
+
+    List<StatEvent> result() {
+      if (!errors.isEmpty()) {
+        throw RefusedException.invalid(errors);
+      }
+      return events;
+    }
   }
 }

@@ -3,39 +3,137 @@ package io.redstats.ingest.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redstats.contract.event.EventValidator;
+import io.redstats.contract.event.FieldError;
+import io.redstats.contract.event.StatEvent;
+import io.redstats.contract.event.TimestampWindow;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
+import tools.jackson.databind.json.JsonMapper;
 
 class BodyParserTest {
 
-  private final BodyParser parser = new BodyParser(3);
+  private static final TimestampWindow WINDOW =
+      new TimestampWindow(
+          TimestampWindow.DEFAULT_EARLIEST,
+          TimestampWindow.DEFAULT_MAX_FUTURE_SKEW,
+          Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC));
+
+  private static final String VALID =
+      "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.85}";
+
+  private final BodyParser parser = new BodyParser(3, WINDOW);
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  @Test
-  void singleObjectIsOneItemWithoutIndex() {
-    BodyParser.Items items = parser.parseJson(bytes("{\"image_id\":1}"));
+  private static List<FieldError> errorsOf(Runnable parse) {
+    try {
+      parse.run();
+    } catch (RefusedException e) {
+      return e.errors();
+    }
+    throw new AssertionError("expected a refusal");
+  }
 
-    assertThat(items.single()).isTrue();
-    assertThat(items.nodes()).hasSize(1);
+  @Test
+  void singleObjectIsOneEvent() {
+    assertThat(parser.parseJson(bytes(VALID)))
+        .containsExactly(new StatEvent(1, 7, 1_763_900_000_123L, 85_000));
   }
 
   @Test
   void arrayIsABatch() {
-    BodyParser.Items items = parser.parseJson(bytes("[{}, {}]"));
-
-    assertThat(items.single()).isFalse();
-    assertThat(items.nodes()).hasSize(2);
+    assertThat(parser.parseJson(bytes("[" + VALID + ", " + VALID.replace(":1,", ":2,") + "]")))
+        .extracting(StatEvent::imageId)
+        .containsExactly(1L, 2L);
   }
 
   @Test
   void ndjsonSkipsBlankLines() {
-    BodyParser.Items items = parser.parseNdjson(bytes("{}\n\n{}\n"));
+    assertThat(parser.parseNdjson(bytes(VALID + "\n\n \r\n" + VALID + "\r\n"))).hasSize(2);
+  }
 
-    assertThat(items.nodes()).hasSize(2);
+  @Test
+  void invalidItemsAreNamedByIndexInArraysAndNdjson() {
+    String bad = "{\"image_id\":2,\"client_id\":7,\"timestamp\":1763900000123}";
+
+    assertThat(errorsOf(() -> parser.parseJson(bytes("[" + VALID + ",\n " + bad + "]"))))
+        .containsExactly(FieldError.of(1, "red", "is required"));
+    assertThat(errorsOf(() -> parser.parseNdjson(bytes(VALID + "\n\n" + VALID + "\n" + bad))))
+        .containsExactly(FieldError.of(2, "red", "is required"));
+    assertThat(errorsOf(() -> parser.parseJson(bytes(bad))))
+        .containsExactly(FieldError.of(null, "red", "is required"));
+  }
+
+  /** The fast path must accept exactly what the contract's validator accepts, with its event. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.85}",
+        "{\"red\":0.85,\"timestamp\":1763900000123,\"client_id\":7,\"image_id\":1,\"x\":[1,{}]}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00.123+08:00\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00.123\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.0000049}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.00001}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.000005}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.850005}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1e-7}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":-0.0}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":-0.1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":2}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1e400}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":\"0.5\"}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":null}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":{\"v\":1}}",
+        "{\"image_id\":0,\"client_id\":-1,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":1.0,\"client_id\":\"7\",\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":9223372036854775807,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":9223372036854775808,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":946684799999,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":946684800000,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1795694400000,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1795694400001,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":99999999999999999999,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1.7639e12,\"red\":0.5}",
+        "{\"image_id\":1,\"image_id\":2,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":\"x\",\"image_id\":2,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1}",
+        "{\"imageId\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{}",
+        "[1]",
+        "[\"x\", null]"
+      })
+  void fastPathAgreesWithTheContractValidator(String json) {
+    boolean array = json.startsWith("[");
+    List<Object> expected = new java.util.ArrayList<>();
+    List<FieldError> expectedErrors = new java.util.ArrayList<>();
+    EventValidator validator = new EventValidator(WINDOW);
+    var tree = JsonMapper.builder().build().readTree(json);
+    List<tools.jackson.databind.JsonNode> nodes =
+        array ? tree.valueStream().toList() : List.of(tree);
+    for (int i = 0; i < nodes.size(); i++) {
+      EventValidator.Result result = validator.validate(nodes.get(i), array ? i : null);
+      if (result.valid()) {
+        expected.add(result.event());
+      } else {
+        expectedErrors.addAll(result.errors());
+      }
+    }
+
+    if (expectedErrors.isEmpty()) {
+      assertThat(parser.parseJson(bytes(json))).isEqualTo(expected);
+    } else {
+      assertThat(errorsOf(() -> parser.parseJson(bytes(json)))).isEqualTo(expectedErrors);
+    }
   }
 
   @Test
@@ -54,17 +152,27 @@ class BodyParserTest {
     assertThatThrownBy(() -> parser.parseNdjson(bytes("{}\n{}\n{oops}\n")))
         .isInstanceOfSatisfying(
             RefusedException.class,
-            e -> assertThat(e.errors().get(0).message()).contains("line 3, column"));
+            e -> assertThat(e.errors().get(0).message()).contains("line 3, column 2"));
   }
 
   @Test
   void trailingGarbageIsMalformed() {
-    assertThatThrownBy(() -> parser.parseJson(bytes("{} {}"))).isInstanceOf(RefusedException.class);
+    assertThatThrownBy(() -> parser.parseJson(bytes("{} {}")))
+        .isInstanceOfSatisfying(
+            RefusedException.class,
+            e -> assertThat(e.errors().get(0).message()).contains("line 1, column 4"));
+    assertThatThrownBy(() -> parser.parseNdjson(bytes(VALID + "\n" + VALID + " {}\n")))
+        .isInstanceOfSatisfying(
+            RefusedException.class,
+            e -> assertThat(e.errors().get(0).message()).contains("line 2"));
   }
 
   @Test
   void emptyBodyIsRefused() {
     assertThatThrownBy(() -> parser.parseJson(new byte[0]))
+        .isInstanceOfSatisfying(
+            RefusedException.class, e -> assertThat(e.errors().get(0).message()).contains("empty"));
+    assertThatThrownBy(() -> parser.parseNdjson(bytes("\n \n")))
         .isInstanceOfSatisfying(
             RefusedException.class, e -> assertThat(e.errors().get(0).message()).contains("empty"));
   }
@@ -76,6 +184,8 @@ class BodyParserTest {
             RefusedException.class,
             e -> assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
     assertThatThrownBy(() -> parser.parseNdjson(bytes("{}\n{}\n{}\n{}\n")))
-        .isInstanceOf(RefusedException.class);
+        .isInstanceOfSatisfying(
+            RefusedException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
   }
 }
