@@ -25,13 +25,32 @@ e2e_build() {
     -Dmdep.outputFile="$ROOT/red-stats-e2e/target/bench.classpath" -Dmdep.includeScope=test) >&2
 }
 
+# Copies the service jars into DIR: a long run must not see a jar replaced by a rebuild in the
+# working tree (a restarted service would start a different build, a running one can lose classes).
+e2e_copy_jars() {
+  local dir="$1" module jar
+  mkdir -p "$dir"
+  for module in "${SERVICES[@]}"; do
+    jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar | grep -v -- '-plain.jar' | head -1)
+    cp "$jar" "$dir/$module.jar"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).namelist()' "$dir/$module.jar" ||
+      { echo "$jar changed while it was copied; try again" >&2; exit 1; }
+  done
+}
+
 # e2e_java MAIN_CLASS ARGS...: runs it the way failsafe would (same system properties), from the
-# module directory so service logs land in red-stats-e2e/target/service-logs.
+# module directory so service logs land in red-stats-e2e/target/service-logs. The jars and the
+# compiled test classes are copies, removed when the run ends.
 e2e_java() {
   local main="$1"
   shift
+  local home="${REDSTATS_HOME:-$ROOT/.redstats}"
+  E2E_RUN_DIR="$home/bench-e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
+  trap 'rm -rf "$E2E_RUN_DIR"' EXIT
+  e2e_copy_jars "$E2E_RUN_DIR/jars"
+  cp -r "$ROOT/red-stats-e2e/target/test-classes" "$E2E_RUN_DIR/classes"
   cd "$ROOT/red-stats-e2e"
-  exec java -Xmx1g -Djava.awt.headless=true \
-    -Dredstats.root="$ROOT" -Dredstats.home="${REDSTATS_HOME:-$ROOT/.redstats}" \
-    -cp "target/test-classes:$(cat target/bench.classpath)" "$main" "$@"
+  java -Xmx1g -Djava.awt.headless=true \
+    -Dredstats.root="$ROOT" -Dredstats.home="$home" -Dredstats.e2e.jars="$E2E_RUN_DIR/jars" \
+    -cp "$E2E_RUN_DIR/classes:$(cat target/bench.classpath)" "$main" "$@"
 }

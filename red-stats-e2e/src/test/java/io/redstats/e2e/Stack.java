@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class Stack {
 
   static final Path ROOT = Path.of(System.getProperty("redstats.root", ".."));
+  static final String JARS_PROPERTY = "redstats.e2e.jars";
   static final String SECRET = "e2e-secret-of-at-least-thirty-two-bytes!!";
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
   private static final TokenMinter MINTER = new TokenMinter(SECRET);
@@ -217,8 +218,7 @@ final class Stack {
   }
 
   private void launch(String name, String module, Map<String, String> props) {
-    ServiceProcess process =
-        ServiceProcess.start(name, ServiceProcess.packagedJar(module), props, HEALTH_TIMEOUT);
+    ServiceProcess process = ServiceProcess.start(name, jar(module), props, HEALTH_TIMEOUT);
     synchronized (this) {
       services.put(name, process);
     }
@@ -234,6 +234,18 @@ final class Stack {
         "spring.datasource.url", jdbcUrl,
         "spring.datasource.username", servers.postgresUser(),
         "spring.datasource.password", servers.postgresPassword());
+  }
+
+  /**
+   * The module's packaged jar, or its copy in the directory named by {@value #JARS_PROPERTY}: the
+   * bench scripts run from copies so that a rebuild in the working tree during a long run does not
+   * replace a jar under a running (or restarting) service.
+   */
+  private static Path jar(String module) {
+    String copies = System.getProperty(JARS_PROPERTY);
+    return copies == null
+        ? ServiceProcess.packagedJar(module)
+        : Path.of(copies).resolve(module + ".jar");
   }
 
   private static Map<String, String> withPort(Map<String, String> common) {
