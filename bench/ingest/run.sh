@@ -8,7 +8,9 @@ EVENTS=${1:-200000}        # batch path: events per measured run (plus a 10 % wa
 CLIENTS=${2:-4}            # concurrent HTTP clients posting batches of 1 000
 WRK_SECONDS=${3:-20}       # single-event path: duration of each wrk run
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-16}
+# JFR=1 records the ingest node's CPU samples during parts 1-2 into <results>/ingest.jfr
 FRESHNESS_EVENTS=${FRESHNESS_EVENTS:-300}
+START_TIMEOUT=${START_TIMEOUT:-300} # seconds an ingest node may take to come up (a busy shared box is slow)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/ingest"
@@ -58,7 +60,7 @@ start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until
     --redstats.ingest.bench-noop-endpoint=true "$@" >"$DIR/ingest-$name.log" 2>&1 &
   INGEST_PID=$!
   echo "$INGEST_PID" >"$DIR/ingest.pid"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 "$START_TIMEOUT"); do
     curl -fs "http://127.0.0.1:$INGEST_PORT/actuator/health" 2>/dev/null | grep -q '"UP"' && return 0
     kill -0 "$INGEST_PID" 2>/dev/null || { tail -40 "$DIR/ingest-$name.log" >&2; exit 1; }
     sleep 1
@@ -74,6 +76,19 @@ stop_ingest() {
 rows() { curl -fs "http://127.0.0.1:$CH_HTTP/?query=SELECT%20count()%20FROM%20redstats.events" || echo -1; }
 
 TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H)
+ADMIN_TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H)
+publish_metrics() { # PREFIX: how the group commit went on the running node (transactions, requests each)
+  curl -fs -H "Authorization: Bearer $ADMIN_TOKEN" "$INGEST/actuator/prometheus" >"$DIR/prometheus-$1.txt" || return 0
+  awk -v p="$1" '
+    /^redstats_publish_transactions_total/ && /outcome="committed"/ {c=$NF}
+    /^redstats_publish_transactions_total/ && /outcome="aborted"/ {a=$NF}
+    /^redstats_publish_transaction_requests_sum/ {rs=$NF}
+    /^redstats_publish_transaction_requests_count/ {rc=$NF}
+    /^redstats_publish_transaction_records_sum/ {es=$NF}
+    END { printf "%s.transactions_committed=%d\n%s.transactions_aborted=%d\n", p, c, p, a
+          if (rc > 0) printf "%s.requests_per_transaction=%.1f\n%s.records_per_transaction=%.0f\n", p, rs / rc, p, es / rc }' \
+    "$DIR/prometheus-$1.txt"
+}
 INGEST="http://127.0.0.1:$INGEST_PORT"
 
 {
@@ -82,8 +97,12 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   # 1. The HTTP path into Kafka, on a node with the dedup and the sink off: the ratio is about what
   #    POST /stats adds to Kafka's producer; the stages behind Kafka are measured by part 3.
   start_ingest http --redstats.dedup.enabled=false --redstats.sink.enabled=false
+  if [[ -n "${JFR:-}" ]]; then # JFR=1: CPU samples of the ingest node during parts 1 and 2
+    jcmd "$INGEST_PID" JFR.start name=bench settings=profile filename="$DIR/ingest.jfr" >/dev/null
+  fi
   java -Xmx1g -cp "$CP" "$HERE/IngestBench.java" batch "$INGEST" "$TOKEN" "127.0.0.1:$KAFKA_PORT" \
     "$EVENTS" "$CLIENTS" 2>"$DIR/bench-batch.log" | grep -E '^[a-z0-9_.]+='
+  publish_metrics batch.publish
 
   # 2. Single-event path: the same wrk load against POST /stats and against the no-op endpoint of
   #    the same server (same security, same body reading); warm-up first, then alternating runs so
@@ -100,6 +119,8 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
     echo "single.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
     echo "single.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
   done
+  publish_metrics single.publish # cumulative: batch and single parts together
+  [[ -n "${JFR:-}" ]] && jcmd "$INGEST_PID" JFR.stop name=bench >/dev/null
   stop_ingest
 
   # 3. Freshness on a node running everything, once it has worked off the backlog of parts 1-2.

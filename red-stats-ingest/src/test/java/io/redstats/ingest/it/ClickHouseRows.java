@@ -33,6 +33,32 @@ final class ClickHouseRows {
         toImageId);
   }
 
+  /**
+   * Rows per block of {@code blockSize} consecutive image ids from {@code firstImageId}: block
+   * number → rows (blocks without rows are absent).
+   */
+  java.util.Map<Long, Long> countPerBlock(long firstImageId, long lastImageId, int blockSize) {
+    String sql =
+        "SELECT intDiv(image_id - ?, ?) AS block, count() FROM events"
+            + " WHERE image_id >= ? AND image_id <= ? GROUP BY block";
+    java.util.Map<Long, Long> blocks = new java.util.TreeMap<>();
+    try (Connection c = DriverManager.getConnection(url, "default", "");
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setLong(1, firstImageId);
+      p.setLong(2, blockSize);
+      p.setLong(3, firstImageId);
+      p.setLong(4, lastImageId);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          blocks.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return blocks;
+  }
+
   /** Red units stored for an image, or -1. */
   long redOf(long imageId) {
     return count(
