@@ -33,14 +33,14 @@ SUITE_START=$SECONDS
 # bench is stopped and recorded as failed. The sums keep the suite under 20 min (full) and 3 min
 # (--quick) with margin; bench/suite/README.md has the durations they were chosen from.
 if [[ $MODE == quick ]]; then
-  INGEST_ARGS=(20000 4 3)
+  INGEST_ARGS=(20000 4 2)
   INGEST_ENV=(FRESHNESS_EVENTS=100)
   QUERY_EVENTS=1000000
   QUERY_ITERATIONS=5
   QUERY_DIR="$REDSTATS_HOME/bench-suite/clickhouse-quick"
-  NOTIFIER_RUNS=("latency:1000 2000 5 1000")
-  E2E_ARGS=(${E2E_QUICK_ARGS:---rate 100 --seconds 10 --subscribers 10})
-  declare -A EXPECTED=([build]=20 [ingest]=60 [query]=35 [notifier]=45 [red]=15 [e2e]=40)
+  NOTIFIER_RUNS=("latency:1000 2000 4 1000")
+  E2E_ARGS=(${E2E_QUICK_ARGS:---rate 100 --seconds 5 --subscribers 10})
+  declare -A EXPECTED=([build]=20 [ingest]=55 [query]=30 [notifier]=40 [red]=15 [e2e]=45)
   declare -A LIMIT=([build]=600 [ingest]=300 [query]=300 [notifier]=300 [red]=180 [e2e]=240)
 else
   INGEST_ARGS=(200000 4 20)
@@ -166,7 +166,7 @@ bench_query() {
   fi
   if [[ ! -f "$QUERY_DIR/loaded-$QUERY_EVENTS" ]]; then
     if [[ -d "$QUERY_DIR/data" ]]; then
-      say "query: $QUERY_DIR has no completed load of $QUERY_EVENTS events; starting it afresh"
+      say "query: ${QUERY_DIR#"$ROOT"/} has no completed load of $QUERY_EVENTS events; starting it afresh"
       rm -rf "$QUERY_DIR"
     fi
     limit=$QUERY_LOAD_LIMIT

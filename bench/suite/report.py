@@ -171,6 +171,7 @@ def ratio_of(a, b):
 def ingest_figures(out, mode):
     b = "ingest"
     fresh_p99 = out.num("freshness.p99_ms")
+    fresh_p99 = fresh_p99 if fresh_p99 is not None and fresh_p99 >= 0 else None
     extra = []
     for label, key in (("p50", "freshness.p50_ms"), ("max", "freshness.max_ms")):
         v = out.num(key)
@@ -265,7 +266,8 @@ def notifier_figures(out, mode, runs):
         if not o:
             return None
         v = o.num(f"latency_{q}_ms")
-        return v if v is not None else o.search(rf"event-to-alert latency:.*?\b{q} (\d+) ms")
+        v = v if v is not None else o.search(rf"event-to-alert latency:.*?\b{q} (-?\d+) ms")
+        return v if v is not None and v >= 0 else None  # -1: no alert arrived to measure
 
     def heap(o):
         if not o:
@@ -291,9 +293,13 @@ def notifier_figures(out, mode, runs):
                            shown="not run in --quick"))
         rows[-1]["skipped"] = True
     p99, p50 = lat(latency, "p99"), lat(latency, "p50")
+    details = [f"p50 {fmt(p50, 'ms')}"] if p50 is not None else []
+    lost, due = (latency.num("alerts_lost"), latency.num("alerts_due")) if latency else (None, None)
+    if lost:
+        details.append(f"{fmt(lost)} of {fmt(due)} alerts lost" if due else f"{fmt(lost)} alerts lost")
     rows.append(figure(b, "notifier event → alert latency p99, 2 000 events/s, 1 000 subscribers",
                        p99, "ms", target=("<", 50, "< 50 ms"), on="value",
-                       shown=fmt(p99, "ms") + (f" (p50 {fmt(p50, 'ms')})" if p50 is not None else ""),
+                       shown=fmt(p99, "ms") + (f" ({', '.join(details)})" if details else ""),
                        note=f"run.sh {runs.get('latency', '')}"))
     h = heap(fan) if heap(fan) is not None else heap(latency)
     rows.append(figure(b, "notifier heap per connection (upper bound, no forced GC)", h, "bytes",
