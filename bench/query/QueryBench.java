@@ -59,6 +59,15 @@ public class QueryBench {
   static final Duration API_WARMUP_LIMIT = Duration.ofSeconds(30);
 
   /**
+   * A scenario stops timing after this long once it has {@link #MIN_ITERATIONS} rounds: on a busy
+   * machine a raw scan of 100 M events takes seconds, and 30 rounds of two full-range scenarios
+   * would hold the machine for half an hour.
+   */
+  static final Duration SCENARIO_BUDGET = Duration.ofMinutes(3);
+
+  static final int MIN_ITERATIONS = 5;
+
+  /**
    * client 0: every client (an admin token); else the client_id asked for. key: the prefix of its
    * KEY=VALUE lines.
    */
@@ -247,7 +256,15 @@ public class QueryBench {
     long[] apiCounts = null;
     long[] rawCounts = null;
     double apiCpuMs = 0;
+    int done = 0;
+    long budgetEnd = Long.MAX_VALUE;
     for (int i = -WARMUP; i < iterations; i++) {
+      if (i == 0) {
+        budgetEnd = System.nanoTime() + SCENARIO_BUDGET.toNanos();
+      } else if (i >= MIN_ITERATIONS && System.nanoTime() > budgetEnd) {
+        System.out.println(s.name() + ": time budget spent after " + i + " rounds");
+        break;
+      }
       double cpu0 = cpuMillis(apiPid);
       long t0 = System.nanoTime();
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -274,12 +291,13 @@ public class QueryBench {
         api[i] = (t1 - t0) / 1e6;
         raw[i] = (t3 - t2) / 1e6;
         apiCpuMs += cpu1 - cpu0;
+        done = i + 1;
       }
       if (!Arrays.equals(apiCounts, rawCounts)) {
         throw new IllegalStateException(s.name() + ": API " + Arrays.toString(apiCounts) + " but raw SQL " + Arrays.toString(rawCounts));
       }
     }
-    return new Result(s, api, raw, apiCounts[0], apiCounts[1], apiCpuMs / iterations);
+    return new Result(s, Arrays.copyOf(api, done), Arrays.copyOf(raw, done), apiCounts[0], apiCounts[1], apiCpuMs / done);
   }
 
   /** CPU time the api process has used (all its threads, JIT and GC included), from /proc. */
@@ -306,18 +324,18 @@ public class QueryBench {
   static String header(Connection c, long events, int iterations, String loadBefore, String loadAfter, String command) throws SQLException {
     return "ClickHouse " + string(c, "SELECT version()") + ", " + events + " events over 30 days, " + CLIENTS
         + " clients, red uniform in [0, 1]; threshold " + THRESHOLD + "; api warmed up with up to " + API_WARMUP_REQUESTS
-        + " requests, then per scenario " + WARMUP + " warm-up and " + iterations + " timed iterations, API and raw SQL alternating; "
+        + " requests, then per scenario " + WARMUP + " warm-up and " + iterations + " timed iterations (fewer when a scenario passes " + SCENARIO_BUDGET.toMinutes() + " min), API and raw SQL alternating; "
         + Runtime.getRuntime().availableProcessors() + " cores; load average " + loadBefore + " at the start, " + loadAfter
         + " at the end; " + Instant.now() + "\n\n`" + command + "`\n\n";
   }
 
   static String table(List<Result> results) {
     StringBuilder out = new StringBuilder();
-    out.append("| scenario | API p50 ms | API p99 ms | raw SQL p50 ms | raw SQL p99 ms | API/raw p50 | API/raw p99 | API − raw p50 ms | api CPU ms/request | images | above |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("| scenario | rounds | API p50 ms | API p99 ms | raw SQL p50 ms | raw SQL p99 ms | API/raw p50 | API/raw p99 | API − raw p50 ms | api CPU ms/request | images | above |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f | %d | %d |%n",
-          r.scenario().name(), percentile(r.api(), 50), percentile(r.api(), 99), percentile(r.raw(), 50), percentile(r.raw(), 99),
+      out.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f | %d | %d |%n",
+          r.scenario().name(), r.api().length, percentile(r.api(), 50), percentile(r.api(), 99), percentile(r.raw(), 50), percentile(r.raw(), 99),
           r.ratioP50(), r.ratioP99(), r.overheadP50(), r.apiCpuMsPerRequest(), r.images(), r.above()));
     }
     return out.toString();
@@ -333,6 +351,7 @@ public class QueryBench {
     k.append("cores=").append(Runtime.getRuntime().availableProcessors()).append('\n');
     for (Result r : results) {
       String p = r.scenario().key() + ".";
+      k.append(p).append("rounds=").append(r.api().length).append('\n');
       k.append(String.format(Locale.ROOT, "%sapi_p50_ms=%.1f%n", p, percentile(r.api(), 50)));
       k.append(String.format(Locale.ROOT, "%sapi_p99_ms=%.1f%n", p, percentile(r.api(), 99)));
       k.append(String.format(Locale.ROOT, "%sraw_p50_ms=%.1f%n", p, percentile(r.raw(), 50)));
