@@ -44,7 +44,7 @@ public class SubscriberAuthenticator {
     if (!admin && !JwtSupport.hasScope(jwt, Scopes.SUBSCRIBE)) {
       throw new AuthException(HttpStatus.FORBIDDEN, "the token lacks scope subscribe");
     }
-    return new Caller(JwtSupport.clientId(jwt), admin);
+    return new Caller(JwtSupport.clientId(jwt), admin, jwt.getExpiresAt());
   }
 
   /**

@@ -4,6 +4,8 @@ import io.redstats.contract.event.Red;
 import io.redstats.notifier.feed.FeedRecord;
 import io.redstats.notifier.feed.ReplayListener;
 import io.redstats.notifier.feed.ResumeToken;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +25,7 @@ import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
  * One client's alert stream on this node: its threshold, its bounded send queue, and its replay.
@@ -49,6 +53,13 @@ final class AlertSession implements ReplayListener {
   private final Executor senders;
   private final AlertMetrics metrics;
 
+  /**
+   * The container's sender with batching on, or null (a socket that is not a JSR-356 one): a drain
+   * writes everything queued into the session's output buffer and flushes once, so a client that
+   * has fallen a little behind costs one write per drain instead of one per alert.
+   */
+  private final RemoteEndpoint.Basic batch;
+
   /** Linked, not array-backed: an idle session must not hold capacity × 4 bytes of slots. */
   private final LinkedBlockingQueue<Outbound> queue;
 
@@ -58,6 +69,7 @@ final class AlertSession implements ReplayListener {
   private volatile boolean closing;
   private volatile long lastPongNanos = System.nanoTime();
   private volatile CompletableFuture<Long> connectionId = CompletableFuture.completedFuture(null);
+  private volatile Future<?> expiryTimer;
 
   /** Guarded by this. */
   private boolean replaying;
@@ -81,6 +93,25 @@ final class AlertSession implements ReplayListener {
     this.senders = senders;
     this.metrics = metrics;
     this.queue = new LinkedBlockingQueue<>(properties.sendQueueCapacity());
+    this.batch = batchingSender(socket);
+  }
+
+  private static RemoteEndpoint.Basic batchingSender(WebSocketSession socket) {
+    if (!(socket instanceof StandardWebSocketSession standard)) {
+      return null;
+    }
+    Session nativeSession = standard.getNativeSession(Session.class);
+    if (nativeSession == null) {
+      return null;
+    }
+    try {
+      RemoteEndpoint.Basic basic = nativeSession.getBasicRemote();
+      basic.setBatchingAllowed(true);
+      return basic;
+    } catch (IOException | RuntimeException e) {
+      log.debug("no batching for session {}: {}", socket.getId(), e.toString());
+      return null;
+    }
   }
 
   String id() {
@@ -105,6 +136,21 @@ final class AlertSession implements ReplayListener {
 
   void connectionId(CompletableFuture<Long> id) {
     this.connectionId = id;
+  }
+
+  /** The timer that closes the stream when its token expires; cancelled when it closes first. */
+  void expiryTimer(Future<?> timer) {
+    this.expiryTimer = timer;
+    if (closing) {
+      cancelExpiryTimer();
+    }
+  }
+
+  private void cancelExpiryTimer() {
+    Future<?> timer = expiryTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
   }
 
   /**
@@ -312,6 +358,7 @@ final class AlertSession implements ReplayListener {
       pending.clear();
     }
     queue.clear();
+    cancelExpiryTimer();
     senders.execute(() -> closeNow(status));
   }
 
@@ -322,6 +369,7 @@ final class AlertSession implements ReplayListener {
       pending.clear();
     }
     queue.clear();
+    cancelExpiryTimer();
   }
 
   private void closeNow(CloseStatus status) {
@@ -341,8 +389,13 @@ final class AlertSession implements ReplayListener {
   private void drain() {
     try {
       Outbound next;
+      boolean sent = false;
       while (!closing && (next = queue.poll()) != null) {
         send(next);
+        sent = true;
+      }
+      if (sent) {
+        flush();
       }
     } finally {
       draining.set(false);
@@ -362,6 +415,18 @@ final class AlertSession implements ReplayListener {
       // The socket is broken; afterConnectionClosed removes the session. Its token covers only
       // what it received, so a resume loses nothing.
       log.debug("sending to session {} failed: {}", id(), e.toString());
+      closed();
+    }
+  }
+
+  private void flush() {
+    if (batch == null || closing) {
+      return;
+    }
+    try {
+      batch.flushBatch();
+    } catch (IOException | RuntimeException e) {
+      log.debug("flushing session {} failed: {}", id(), e.toString());
       closed();
     }
   }

@@ -46,6 +46,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
   private final Executor senders;
   private final Map<String, AlertSession> sessions;
   private final AlertMetrics metrics;
+  private final TokenExpiry expiry;
 
   AlertSocketHandler(
       SubscriptionIndex<AlertSession> index,
@@ -55,7 +56,8 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       SocketProperties properties,
       Executor senders,
       Map<String, AlertSession> sessions,
-      AlertMetrics metrics) {
+      AlertMetrics metrics,
+      TokenExpiry expiry) {
     this.index = index;
     this.feed = feed;
     this.replay = replay;
@@ -64,6 +66,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
     this.senders = senders;
     this.sessions = sessions;
     this.metrics = metrics;
+    this.expiry = expiry;
   }
 
   static Map<String, AlertSession> sessionMap() {
@@ -93,6 +96,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
                 index.add(session, subscriber.seesClientId(), request.minRedUnits());
                 return position;
               });
+      session.expiryTimer(expiry.closeAtExpiry(session, request.tokenExpiresAt()));
       if (request.resume() != null) {
         replay.replay(request.resume(), joinedAt, session);
       }

@@ -14,6 +14,15 @@ public final class CloseCodes {
   public static final CloseStatus RESUME_REQUIRED =
       new CloseStatus(4408, "send queue full; reconnect with your last resume token");
 
+  /**
+   * The token the stream was opened with expired (its {@code exp} passed). Reconnect with a fresh
+   * token and the last resume token: nothing is lost. 4401 mirrors HTTP 401, the handshake's answer
+   * to an expired token.
+   */
+  public static final CloseStatus TOKEN_EXPIRED =
+      new CloseStatus(
+          4401, "token expired; reconnect with a fresh token and your last resume token");
+
   /** The resume token points at records retention already deleted. Reconnect without it. */
   public static final CloseStatus TOKEN_TOO_OLD =
       new CloseStatus(4410, "resume token older than topic retention; reconnect without it");

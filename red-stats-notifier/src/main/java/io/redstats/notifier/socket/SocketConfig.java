@@ -64,7 +64,13 @@ public class SocketConfig implements WebSocketConfigurer {
         properties,
         senders(),
         sessions,
-        new AlertMetrics(registry, sessions));
+        new AlertMetrics(registry, sessions),
+        tokenExpiry());
+  }
+
+  @Bean(destroyMethod = "close")
+  TokenExpiry tokenExpiry() {
+    return new TokenExpiry();
   }
 
   /**

@@ -75,7 +75,8 @@ final class SubscribeHandshake implements HandshakeInterceptor {
     return new SubscribeRequest(
         new Subscriber(caller.clientId(), seen),
         minRedUnits,
-        resumeParameter(servlet.getParameter(Protocol.RESUME)));
+        resumeParameter(servlet.getParameter(Protocol.RESUME)),
+        caller.expiresAt());
   }
 
   private static Long clientIdParameter(HttpServletRequest servlet) {

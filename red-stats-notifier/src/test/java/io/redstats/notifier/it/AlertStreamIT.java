@@ -226,6 +226,37 @@ class AlertStreamIT {
   }
 
   @Test
+  void socketIsClosedWith4401WhenItsTokenExpiresAndAFreshTokenResumesWithoutLoss() {
+    long client = 1015;
+    // Given a client whose token expires soon (long enough to connect on a loaded machine)
+    Duration validity = Duration.ofSeconds(15);
+    long notBeforeMs = (System.currentTimeMillis() + validity.toMillis()) / 1000 * 1000 - 1000;
+    String shortLived = Stack.clientToken(client, validity);
+    String resume;
+    try (AlertClient alerts = AlertClient.connect(node.wsUrl(), shortLived, "0.5", null)) {
+      StatEvent beforeExpiry = Stack.event(client, 0.9);
+      stack.publish(List.of(beforeExpiry));
+      assertThat(imageIds(alerts.alerts(1, WAIT))).containsExactly(beforeExpiry.imageId());
+
+      // When its exp passes, Then the open socket is closed with the documented code, not before
+      assertThat(alerts.awaitClose(validity.plus(WAIT))).isEqualTo(4401);
+      assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(notBeforeMs);
+      resume = alerts.lastToken();
+    }
+
+    // And an image arriving while it has no socket
+    StatEvent whileAway = Stack.event(client, 0.8);
+    stack.publish(List.of(whileAway));
+
+    // Is delivered once it reconnects with a fresh token and its last resume token
+    try (AlertClient resumed =
+        AlertClient.connect(node.wsUrl(), Stack.clientToken(client), "0.5", resume)) {
+      assertThat(imageIds(resumed.alertsAfterQuiet(QUIET.plus(Duration.ofSeconds(1)))))
+          .containsExactly(whileAway.imageId());
+    }
+  }
+
+  @Test
   void resumeTokenOlderThanRetentionIsClosedWith4410() throws Exception {
     // Given a token naming offsets that were deleted (deleteRecords moves the log start past them)
     long client = 1012;

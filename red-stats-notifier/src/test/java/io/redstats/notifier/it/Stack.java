@@ -74,6 +74,11 @@ final class Stack {
         "client-" + clientId, clientId, List.of(Scopes.SUBSCRIBE), Duration.ofHours(1));
   }
 
+  /** A client token that expires after {@code validFor} (JWT {@code exp} has whole seconds). */
+  static String clientToken(long clientId, Duration validFor) {
+    return MINTER.mint("client-" + clientId, clientId, List.of(Scopes.SUBSCRIBE), validFor);
+  }
+
   static String adminToken() {
     return MINTER.mint("admin", null, List.of(Scopes.ADMIN), Duration.ofHours(1));
   }
