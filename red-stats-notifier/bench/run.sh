@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Alert throughput and latency of one notifier node, measured at real WebSocket clients.
 #   bench/run.sh [SUBSCRIBERS] [EVENTS_PER_SECOND] [SECONDS] [CLIENT_IDS]
-# Starts Kafka and PostgreSQL through red-stats-test-support, the packaged node as its own JVM,
-# and prints alerts/s, event-to-alert latency percentiles and the node's heap per connection.
+# Starts Kafka and PostgreSQL through red-stats-test-support, the packaged node as its own JVM
+# (full JIT, 1 GB heap), opens the connections at a bounded rate, and prints key=value lines:
+# alerts_per_s, latency_p50_ms, latency_p99_ms, heap_per_connection_bytes, ... (see the README).
+# BENCH_OPTS passes system properties: -Dbench.connect-rate=1000 -Dbench.jfr=node.jfr
+# -Dbench.node-jvm="-XX:+UseParallelGC".
 set -euo pipefail
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
 cd "$root"
-mvn -B -q -pl red-stats-notifier package -DskipTests
-mvn -B -q -pl red-stats-notifier test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$module/target/bench.classpath" -Dmdep.includeScope=test
-exec java -Xmx2g \
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  mvn -B -o -q -pl red-stats-notifier package -DskipTests
+  mvn -B -o -q -pl red-stats-notifier test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$module/target/bench.classpath" -Dmdep.includeScope=test
+fi
+# shellcheck disable=SC2086 # BENCH_OPTS is a list of options
+exec java -Xmx1g -XX:+UseParallelGC ${BENCH_OPTS:-} \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
   -Dnotifier.jar="$(ls "$module"/target/red-stats-notifier-*.jar | grep -v original | head -1)" \
   -Dredstats.root="$root" -Dredstats.home="$root/.redstats" \

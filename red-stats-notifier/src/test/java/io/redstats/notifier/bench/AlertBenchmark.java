@@ -7,25 +7,29 @@ import io.redstats.contract.event.Topics;
 import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,28 +40,47 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Alert throughput and event-to-alert latency of one notifier node, measured at real WebSocket
- * clients. Starts Kafka and PostgreSQL from the test harness and the packaged node as its own JVM,
- * connects SUBSCRIBERS clients, publishes EVENTS_PER_SECOND canonical events for SECONDS, and
- * prints alerts/s, latency percentiles (client receive time minus the event's timestamp, which the
- * publisher sets to its send time) and the node's heap per connection. See bench/README.md.
+ * clients. Starts Kafka and PostgreSQL from the test harness and the packaged node as its own JVM
+ * (full JIT, {@link #NODE_HEAP} heap, not the tests' C1-only 256 MB), connects SUBSCRIBERS clients
+ * at a bounded rate, publishes EVENTS_PER_SECOND canonical events for SECONDS after a warm-up, and
+ * prints {@code key=value} lines (the module README lists the keys).
  *
- * <p>Arguments: {@code subscribers eventsPerSecond seconds clients}. Subscribers are spread over
- * {@code clients} client ids (visibility own) with thresholds spread evenly over [0, 1), events
- * over the same client ids with red uniform in [0, 1]: an event alerts on average half of its
- * client's subscribers (those with min_red below its red). One subscriber per client id (the
- * default) alerts about once per event.
+ * <p>Arguments: {@code subscribers eventsPerSecond seconds clientIds}. Subscribers are spread over
+ * {@code clientIds} client ids (visibility own) with thresholds spread evenly over [0, 1) within
+ * each client id; events go to the same client ids with red uniform in [0, 1], so an event alerts
+ * about half of its client id's subscribers. One subscriber per client id (the default) gives about
+ * one alert per event; one client id gives about subscribers / 2 alerts per event.
+ *
+ * <p>Only events published inside the measured window count: the benchmark knows every subscriber's
+ * threshold, so it computes the alerts that are due, waits until they arrived (or stopped
+ * arriving), and reports throughput as alerts received / (last arrival − window start). Latency is
+ * client receive time − the event's timestamp, which the publisher sets to its send time, so it
+ * includes the Kafka hop.
+ *
+ * <p>System properties: {@code bench.connect-rate} (connections opened per second, default 1000),
+ * {@code bench.node-jvm} (extra node JVM options, space separated), {@code bench.jfr} (a file: the
+ * node records JFR over the measured window).
  */
 public final class AlertBenchmark {
 
   private static final String SECRET = "notifier-benchmark-secret-0123456789abcdef";
   private static final int PARTITIONS = 3;
+  private static final int WARMUP_SECONDS = 5;
 
-  /** Latency histogram in 1 ms buckets up to 10 s; the last bucket takes the rest. */
-  private static final int BUCKETS = 10_001;
+  /** Room for 10 000 connections, their queues and bursts, as a production node would have. */
+  private static final String NODE_HEAP = "1g";
+
+  /** Alerts still due this long after the last arrival are counted as lost. */
+  private static final Duration DRAIN_QUIET = Duration.ofSeconds(5);
+
+  /** Latency histogram in 1 ms buckets up to 60 s; the last bucket takes the rest. */
+  private static final int BUCKETS = 60_001;
 
   private static final AtomicLongArray LATENCY = new AtomicLongArray(BUCKETS);
   private static final AtomicLong ALERTS = new AtomicLong();
-  private static volatile boolean measuring;
+  private static final AtomicLong LAST_ARRIVAL_MS = new AtomicLong();
+  private static volatile long windowStartMs = Long.MAX_VALUE;
+  private static volatile long windowEndMs = Long.MAX_VALUE;
 
   private AlertBenchmark() {}
 
@@ -66,7 +89,10 @@ public final class AlertBenchmark {
     int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    int clients = args.length > 3 ? Integer.parseInt(args[3]) : subscribers;
+    int clientIds = args.length > 3 ? Integer.parseInt(args[3]) : subscribers;
+    int connectRate = Integer.getInteger("bench.connect-rate", 1000);
+    Thresholds thresholds = new Thresholds(subscribers, clientIds);
+
     RealServers servers = RealServers.shared();
     createTopic(servers.kafkaBootstrap());
     int port = FreePorts.next();
@@ -79,145 +105,236 @@ public final class AlertBenchmark {
     props.put("redstats.security.jwt-secret", SECRET);
     props.put("redstats.notifier.node-id", "bench");
     props.put("server.tomcat.max-connections", "20000");
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + NODE_HEAP, "-Xmx" + NODE_HEAP));
+    // JFR samples are only exact between safepoints with this; it costs nothing measurable.
+    jvm.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+    String extra = System.getProperty("bench.node-jvm", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(Arrays.asList(extra.split("\\s+")));
+    }
     try (ServiceProcess node =
         ServiceProcess.start(
             "bench-node",
             Path.of(System.getProperty("notifier.jar")),
             props,
-            Duration.ofMinutes(2))) {
+            Duration.ofMinutes(3),
+            jvm)) {
       String admin =
-          new TokenMinter(SECRET).mint("admin", null, List.of(Scopes.ADMIN), Duration.ofHours(1));
-      long heapBefore = heapUsed(port, admin);
-      List<WebSocket> sockets = connect(port, subscribers, clients);
-      Thread.sleep(2000);
-      long heapAfter = heapUsed(port, admin);
-      System.out.printf(
-          "connected %d subscribers; node heap %d MB -> %d MB (~%d KB per connection, without GC)%n",
-          subscribers,
-          heapBefore >> 20,
-          heapAfter >> 20,
-          (heapAfter - heapBefore) / 1024 / subscribers);
-      publish(servers.kafkaBootstrap(), rate, seconds, clients);
-      report(seconds);
-      sockets.forEach(WebSocket::abort);
+          new TokenMinter(SECRET).mint("admin", null, List.of(Scopes.ADMIN), Duration.ofHours(2));
+      long heapBefore = heapAfterGc(node.pid(), port, admin);
+      BenchClients clients = new BenchClients(AlertBenchmark::record);
+      long connectStart = System.nanoTime();
+      int connected =
+          clients.connect(
+              URI.create("ws://127.0.0.1:" + port + "/alerts"), thresholds, SECRET, connectRate);
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      long heapAfter = heapAfterGc(node.pid(), port, admin);
+      out("node_jvm", String.join(" ", jvm));
+      out("subscribers", subscribers);
+      out("client_ids", clientIds);
+      out("connected", connected);
+      out("connect_failures", clients.failures());
+      out("connect_seconds", String.format(Locale.ROOT, "%.1f", connectSeconds));
+      out("node_heap_before_mb", heapBefore >> 20);
+      out("node_heap_connected_mb", heapAfter >> 20);
+      out("heap_per_connection_bytes", connected == 0 ? -1 : (heapAfter - heapBefore) / connected);
+
+      Published published =
+          publish(servers.kafkaBootstrap(), rate, seconds, thresholds, node.pid(), clients);
+      awaitDrain(published.alertsDue());
+      report(published, clients, node.pid());
+      out("node_alerts_sent", metric(port, admin, "redstats.notifier.alerts.sent"));
+      out("node_connections", metric(port, admin, "redstats.notifier.connections"));
+      out("node_queue_closes", metric(port, admin, "redstats.notifier.queue.closes"));
+      clients.close();
     }
     System.exit(0);
   }
 
-  private static List<WebSocket> connect(int port, int subscribers, int clients) throws Exception {
-    TokenMinter minter = new TokenMinter(SECRET);
-    HttpClient http = HttpClient.newHttpClient();
-    List<WebSocket> sockets = new ArrayList<>();
-    List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
-    for (int i = 0; i < subscribers; i++) {
-      long clientId = 1 + (i % clients);
-      String minRed =
-          String.format(
-              java.util.Locale.ROOT,
-              "%.5f",
-              (i / clients) / (double) Math.max(1, subscribers / clients));
-      String token =
-          minter.mint("c" + clientId, clientId, List.of(Scopes.SUBSCRIBE), Duration.ofHours(1));
-      pending.add(
-          http.newWebSocketBuilder()
-              .header("Authorization", "Bearer " + token)
-              .buildAsync(
-                  URI.create("ws://127.0.0.1:" + port + "/alerts?min_red=" + minRed),
-                  new Listener()));
-      if (pending.size() == 200) {
-        for (CompletableFuture<WebSocket> f : pending) {
-          sockets.add(f.get(30, TimeUnit.SECONDS));
-        }
-        pending.clear();
-        if (sockets.size() % 1000 == 0) {
-          System.out.printf("%d subscribers connected%n", sockets.size());
-        }
+  /** Each subscriber's threshold, so the benchmark knows how many alerts an event is due. */
+  static final class Thresholds {
+    final int subscribers;
+    final int clientIds;
+    private final int[] units;
+
+    Thresholds(int subscribers, int clientIds) {
+      this.subscribers = subscribers;
+      this.clientIds = clientIds;
+      this.units = new int[subscribers];
+      int perClient = Math.max(1, subscribers / clientIds);
+      for (int i = 0; i < subscribers; i++) {
+        units[i] = (int) Math.round((i / clientIds) / (double) perClient * 100_000);
       }
     }
-    for (CompletableFuture<WebSocket> f : pending) {
-      sockets.add(f.get(30, TimeUnit.SECONDS));
+
+    long clientIdOf(int subscriber) {
+      return 1 + (subscriber % clientIds);
     }
-    return sockets;
-  }
 
-  private static final class Listener implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
+    int unitsOf(int subscriber) {
+      return units[subscriber];
+    }
 
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        record(partial);
-        partial.setLength(0);
+    String minRedOf(int subscriber) {
+      return String.format(Locale.ROOT, "%.5f", units[subscriber] / 100_000.0);
+    }
+
+    /** Subscribers of {@code clientId} whose threshold is strictly below {@code redUnits}. */
+    int due(long clientId, int redUnits) {
+      int count = 0;
+      for (int i = (int) (clientId - 1); i < subscribers; i += clientIds) {
+        if (units[i] < redUnits) {
+          count++;
+        }
       }
-      ws.request(1);
-      return null;
+      return count;
     }
   }
 
-  private static void record(CharSequence message) {
-    String text = message.toString();
-    int at = text.indexOf("\"timestamp\":");
-    if (!text.startsWith("{\"type\":\"alert\"") || at < 0) {
+  /** Called by the clients for every text message; counts alerts of the measured window. */
+  private static void record(long eventTimestampMs) {
+    if (eventTimestampMs < windowStartMs || eventTimestampMs > windowEndMs) {
       return;
     }
-    int start = at + 12;
-    int end = text.indexOf(',', start);
-    long latency = System.currentTimeMillis() - Long.parseLong(text.substring(start, end));
-    if (measuring) {
-      ALERTS.incrementAndGet();
-      LATENCY.incrementAndGet((int) Math.max(0, Math.min(BUCKETS - 1, latency)));
-    }
+    long now = System.currentTimeMillis();
+    ALERTS.incrementAndGet();
+    LAST_ARRIVAL_MS.accumulateAndGet(now, Math::max);
+    LATENCY.incrementAndGet((int) Math.max(0, Math.min(BUCKETS - 1, now - eventTimestampMs)));
   }
 
-  private static void publish(String bootstrap, int rate, int seconds, int clients)
+  private record Published(
+      long events,
+      long alertsDue,
+      double seconds,
+      long startMs,
+      double nodeCpuSeconds,
+      double clientCpuSeconds,
+      String loadAverage) {}
+
+  private static Published publish(
+      String bootstrap, int rate, int seconds, Thresholds thresholds, long nodePid, BenchClients c)
       throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    ExecutorService sideJobs = Executors.newSingleThreadExecutor();
     try (KafkaProducer<Long, StatEvent> producer =
         new KafkaProducer<>(
             p,
             Topics.CANONICAL.keySerde().serializer(),
             Topics.CANONICAL.valueSerde().serializer())) {
-      long warmup = 3;
       long periodNanos = 1_000_000_000L / rate;
-      long start = System.nanoTime();
-      long total = (long) rate * (seconds + warmup);
+      long warmup = (long) rate * WARMUP_SECONDS;
+      long total = warmup + (long) rate * seconds;
       long imageId = System.currentTimeMillis() * 1000;
       ThreadLocalRandom random = ThreadLocalRandom.current();
+      long due = 0;
+      long events = 0;
+      long start = System.nanoTime();
+      long windowStartNanos = 0;
+      long startMs = 0;
+      double nodeCpuStart = 0;
+      double clientCpuStart = 0;
       for (long i = 0; i < total; i++) {
-        long due = start + i * periodNanos;
+        if (i == warmup) {
+          // The window starts on a fresh millisecond, so no warm-up event shares its timestamp,
+          // and on a fresh schedule, so a warm-up that fell behind does not become a burst.
+          startMs = System.currentTimeMillis() + 1;
+          while (System.currentTimeMillis() < startMs) {
+            LockSupport.parkNanos(100_000);
+          }
+          windowStartMs = startMs;
+          windowStartNanos = System.nanoTime();
+          start = windowStartNanos - i * periodNanos;
+          nodeCpuStart = cpuSeconds(nodePid);
+          clientCpuStart = ownCpuSeconds();
+          String jfr = System.getProperty("bench.jfr");
+          if (jfr != null) {
+            sideJobs.execute(
+                () ->
+                    jcmd(
+                        nodePid,
+                        "JFR.start",
+                        "duration=" + seconds + "s",
+                        "filename=" + Path.of(jfr).toAbsolutePath()));
+          }
+        }
+        long wait = start + i * periodNanos - System.nanoTime();
         // Sleep, not spin: on two cores a spinning publisher would steal a core from the node.
-        long wait = due - System.nanoTime();
         if (wait > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          LockSupport.parkNanos(wait);
         }
-        if (i == rate * warmup) {
-          measuring = true;
+        long clientId = 1 + random.nextInt(thresholds.clientIds);
+        int red = random.nextInt(100_001);
+        StatEvent event = new StatEvent(++imageId, clientId, System.currentTimeMillis(), red);
+        if (i >= warmup) {
+          events++;
+          due += thresholds.due(clientId, red);
         }
-        StatEvent event =
-            new StatEvent(
-                ++imageId,
-                1 + random.nextInt(clients),
-                System.currentTimeMillis(),
-                random.nextInt(100_001));
         producer.send(new ProducerRecord<>(Topics.CANONICAL.name(), event.imageId(), event));
       }
+      windowEndMs = System.currentTimeMillis(); // no later event exists
+      double windowSeconds = (System.nanoTime() - windowStartNanos) / 1e9;
+      double nodeCpu = cpuSeconds(nodePid) - nodeCpuStart;
+      double clientCpu = ownCpuSeconds() - clientCpuStart;
+      String load = loadAverage();
       producer.flush();
-      Thread.sleep(1000);
-      measuring = false;
+      return new Published(events, due, windowSeconds, startMs, nodeCpu, clientCpu, load);
+    } finally {
+      sideJobs.shutdown();
     }
   }
 
-  private static void report(int seconds) {
-    long count = ALERTS.get();
-    System.out.printf(
-        "alerts received while measuring: %d (%.0f alerts/s)%n",
-        count, count / (double) (seconds + 1));
-    System.out.printf(
-        "event-to-alert latency: p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%n",
-        percentile(0.50), percentile(0.99), percentile(0.999), percentile(1.0));
+  private static void awaitDrain(long due) throws InterruptedException {
+    long quietSince = System.nanoTime();
+    long seen = -1;
+    while (ALERTS.get() < due) {
+      long now = ALERTS.get();
+      if (now != seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > DRAIN_QUIET.toNanos()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void report(Published published, BenchClients clients, long nodePid) {
+    long received = ALERTS.get();
+    double deliverySeconds =
+        Math.max(published.seconds(), (LAST_ARRIVAL_MS.get() - published.startMs()) / 1000.0);
+    out(
+        "events_per_s",
+        String.format(Locale.ROOT, "%.0f", published.events() / published.seconds()));
+    out("window_seconds", String.format(Locale.ROOT, "%.1f", published.seconds()));
+    out("alerts_due", published.alertsDue());
+    out("alerts_received", received);
+    out("alerts_lost", published.alertsDue() - received);
+    out("alerts_per_s", String.format(Locale.ROOT, "%.0f", received / deliverySeconds));
+    out("latency_p50_ms", percentile(0.50));
+    out("latency_p99_ms", percentile(0.99));
+    out("latency_p999_ms", percentile(0.999));
+    out("latency_max_ms", percentile(1.0));
+    out(
+        "node_cpu_cores",
+        String.format(Locale.ROOT, "%.2f", published.nodeCpuSeconds() / published.seconds()));
+    out(
+        "alerts_per_node_cpu_s",
+        String.format(
+            Locale.ROOT,
+            "%.0f",
+            published.nodeCpuSeconds() <= 0 ? 0 : received / published.nodeCpuSeconds()));
+    out(
+        "client_cpu_cores",
+        String.format(Locale.ROOT, "%.2f", published.clientCpuSeconds() / published.seconds()));
+    out("client_closes", clients.closes());
+    out("load_average", published.loadAverage());
+    out("node_pid", nodePid);
+  }
+
+  private static void out(String key, Object value) {
+    System.out.println(key + "=" + value);
   }
 
   private static long percentile(double q) {
@@ -225,32 +342,83 @@ public final class AlertBenchmark {
     for (int i = 0; i < BUCKETS; i++) {
       total += LATENCY.get(i);
     }
-    long rank = (long) Math.ceil(q * total);
+    long rank = Math.max(1, (long) Math.ceil(q * total));
     long seen = 0;
     for (int i = 0; i < BUCKETS; i++) {
       seen += LATENCY.get(i);
-      if (seen >= rank && seen > 0) {
+      if (seen >= rank) {
         return i;
       }
     }
     return -1;
   }
 
-  private static long heapUsed(int port, String adminToken) throws Exception {
+  /** Heap in use right after a full GC, so it is what connections hold, not garbage. */
+  private static long heapAfterGc(long pid, int port, String adminToken) throws Exception {
+    jcmd(pid, "GC.run");
+    Thread.sleep(500);
+    return (long) metric(port, adminToken, "jvm.memory.used?tag=area:heap");
+  }
+
+  /** The first measurement of one of the node's meters, from the actuator. */
+  private static double metric(int port, String adminToken, String name) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + port
-                                + "/actuator/metrics/jvm.memory.used?tag=area:heap"))
+                        URI.create("http://127.0.0.1:" + port + "/actuator/metrics/" + name))
                     .header("Authorization", "Bearer " + adminToken)
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     String body = r.body();
     int at = body.indexOf("\"value\":");
-    return (long) Double.parseDouble(body.substring(at + 8, body.indexOf('}', at)));
+    if (r.statusCode() != 200 || at < 0) {
+      return -1;
+    }
+    return Double.parseDouble(body.substring(at + 8, body.indexOf('}', at)));
+  }
+
+  private static void jcmd(long pid, String... command) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(Long.toString(pid));
+    cmd.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes());
+      p.waitFor();
+      System.err.println("jcmd " + String.join(" ", command) + ": " + output.trim());
+    } catch (IOException e) {
+      System.err.println("jcmd failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** User + system CPU seconds of a process, from /proc (Linux). */
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the command name.
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks / 100.0; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static double ownCpuSeconds() {
+    return cpuSeconds(ManagementFactory.getRuntimeMXBean().getPid());
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + "," + parts[1] + "," + parts[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static void createTopic(String bootstrap) throws Exception {
