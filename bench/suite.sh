@@ -267,7 +267,7 @@ main() {
   } >"$RUN_DIR/meta.txt"
   say "mode $MODE, ${#BENCHES[@]} benches, expected ~$(fmt "$(remaining_expected build "${BENCHES[@]}")") on a quiet machine; load average $(loadavg); output in ${RUN_DIR#"$ROOT"/}"
 
-  if needs_build; then
+  if [[ "${BENCH_BUILD:-1}" != 0 ]] && needs_build; then
     say "building the services once (mvn -B -o -q install -DskipTests) ..."
     start_ticker 0 build "${BENCHES[@]}"
     # install, not package: the e2e load generator resolves the services' jars from ~/.m2.
