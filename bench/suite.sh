@@ -59,6 +59,8 @@ fi
 # On a machine busier than the one the limits were made for, BENCH_LIMIT_FACTOR=3 triples them.
 LIMIT_FACTOR=${BENCH_LIMIT_FACTOR:-1}
 for b in "${!LIMIT[@]}"; do LIMIT[$b]=$((LIMIT[$b] * LIMIT_FACTOR)); done
+# ... and so the servers' start-up wait of deploy/local (60 s), which the benches' servers use.
+export START_TIMEOUT_SECONDS=${START_TIMEOUT_SECONDS:-$((60 * LIMIT_FACTOR))}
 # Loading 100 M events into ClickHouse happens once (the data directory is kept between runs) and
 # takes far longer than a measurement: the first run may use this much.
 QUERY_LOAD_LIMIT=${QUERY_LOAD_LIMIT:-5400}
@@ -265,7 +267,7 @@ main() {
     echo "java=$(java -version 2>&1 | head -1 | sed 's/"//g')"
     echo "clickhouse=$(clickhouse-client --version 2>/dev/null | grep -o '[0-9][0-9.]*[0-9]' | head -1)"
   } >"$RUN_DIR/meta.txt"
-  say "mode $MODE, ${#BENCHES[@]} benches, expected ~$(fmt "$(remaining_expected build "${BENCHES[@]}")") on a quiet machine; load average $(loadavg); output in ${RUN_DIR#"$ROOT"/}"
+  say "mode $MODE, ${#BENCHES[@]} bench(es), expected ~$(fmt "$(remaining_expected "${BENCHES[@]}")") on a quiet machine (plus a build if one is needed); load average $(loadavg); output in ${RUN_DIR#"$ROOT"/}"
 
   if [[ "${BENCH_BUILD:-1}" != 0 ]] && needs_build; then
     say "building the services once (mvn -B -o -q install -DskipTests) ..."
