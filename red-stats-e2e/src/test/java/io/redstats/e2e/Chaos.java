@@ -42,6 +42,7 @@ final class Chaos {
       LoadGenerator.Settings settings,
       Verification.Result result,
       Duration recovery,
+      Duration recoveryLimit,
       String error) {
 
     boolean passed() {
@@ -70,13 +71,22 @@ final class Chaos {
           result.duplicates(),
           result.alertsMissing(),
           result.alertsDuplicated(),
-          recovery == null ? "not recovered" : String.format("%.1f s", recovery.toMillis() / 1e3),
+          recovery == null
+              ? "not within " + recoveryLimit.toSeconds() + " s"
+              : String.format(Locale.ROOT, "%.1f s", recovery.toMillis() / 1e3),
           passed() ? "ok" : "**fails**" + (error == null ? "" : ": " + error));
     }
 
     private static String rate(double rate) {
       return String.format(Locale.ROOT, "%.0f/s", rate);
     }
+  }
+
+  /** The first line of an error, fit for a table cell. */
+  private static String summary(Exception e) {
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    String line = text.lines().filter(l -> !l.isBlank()).findFirst().orElse(text);
+    return line.replace('|', '/');
   }
 
   private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
@@ -165,7 +175,7 @@ final class Chaos {
       log.printf("[chaos] %s: load stopped; waiting for everything to arrive%n", fault.name());
       Verification.Result result = Verification.await(stack, load, timing.settle());
       Duration recovered = recovery.get(timing.recovery().toSeconds() + 10, TimeUnit.SECONDS);
-      Outcome outcome = new Outcome(fault, settings, result, recovered, null);
+      Outcome outcome = new Outcome(fault, settings, result, recovered, timing.recovery(), null);
       log.printf(
           "[chaos] %s: %s, recovered in %s%n%s%n",
           fault.name(),
@@ -177,7 +187,7 @@ final class Chaos {
       throw e;
     } catch (Exception e) {
       log.printf("[chaos] %s: error %s%n", fault.name(), e);
-      return new Outcome(fault, settings, null, null, e.toString().replace('|', '/'));
+      return new Outcome(fault, settings, null, null, timing.recovery(), summary(e));
     } finally {
       prober.shutdownNow();
       load.close();

@@ -40,13 +40,13 @@ public final class ChaosSuite {
             ? new Chaos.Timing(
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(3),
-                Duration.ofMinutes(2),
-                Duration.ofMinutes(2))
+                Duration.ofMinutes(3),
+                Duration.ofMinutes(4))
             : new Chaos.Timing(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(3),
-                Duration.ofMinutes(3));
+                Duration.ofMinutes(5));
     List<Chaos.Fault> faults =
         List.of(
             Chaos.killAndRestart(Server.KAFKA),

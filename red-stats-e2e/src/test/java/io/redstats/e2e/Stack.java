@@ -1,5 +1,7 @@
 package io.redstats.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.testsupport.FreePorts;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +36,10 @@ final class Stack {
   static final Path ROOT = Path.of(System.getProperty("redstats.root", ".."));
   static final String JARS_PROPERTY = "redstats.e2e.jars";
   static final String SECRET = "e2e-secret-of-at-least-thirty-two-bytes!!";
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(180);
+
+  /** A loaded two-core machine starts a Spring Boot service in one to three minutes. */
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(300);
+
   private static final TokenMinter MINTER = new TokenMinter(SECRET);
   private static Stack instance;
 
@@ -127,17 +133,33 @@ final class Stack {
 
   /**
    * SIGKILL of nginx's master and workers (killing the master alone leaves the workers serving).
+   * The master is frozen first: killed after its workers, it would have started new ones.
    */
-  void killNginx() {
+  void killNginx() throws Exception {
     long master = Long.parseLong(readPid(nginx.dir()));
-    ProcessHandle.of(master)
-        .ifPresent(
-            handle -> {
-              List<ProcessHandle> family = new ArrayList<>(handle.descendants().toList());
-              family.add(handle);
-              family.forEach(ProcessHandle::destroyForcibly);
-              family.forEach(member -> member.onExit().join());
-            });
+    Optional<ProcessHandle> handle = ProcessHandle.of(master);
+    if (handle.isEmpty()) {
+      return;
+    }
+    signal(master, "STOP");
+    List<ProcessHandle> family = new ArrayList<>(handle.get().descendants().toList());
+    family.add(handle.get());
+    family.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle member : family) {
+      member.onExit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** kill(1) with a signal name, for signals Java has no API for (STOP, CONT). */
+  static void signal(long pid, String signal) throws Exception {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
   }
 
   /** Starts nginx again in its directory, on its port, in front of the same nodes. */
@@ -146,14 +168,11 @@ final class Stack {
     command.add(ROOT.resolve("deploy/local/nginx.sh").toString());
     command.addAll(List.of("start", nginx.dir().toString(), String.valueOf(nginx.port())));
     nginx.upstreamPorts().forEach(port -> command.add(String.valueOf(port)));
-    Process start =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    Process start = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(start.getInputStream().readAllBytes(), UTF_8);
     if (!start.waitFor(60, TimeUnit.SECONDS) || start.exitValue() != 0) {
       start.destroyForcibly();
-      throw new IllegalStateException("nginx did not start again: " + command);
+      throw new IllegalStateException("nginx did not start again: " + command + "\n" + output);
     }
   }
 
