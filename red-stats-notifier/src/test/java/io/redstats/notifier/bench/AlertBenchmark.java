@@ -124,10 +124,12 @@ public final class AlertBenchmark {
       long heapBefore = heapAfterGc(node.pid(), port, admin);
       BenchClients clients = new BenchClients(AlertBenchmark::record);
       long connectStart = System.nanoTime();
+      double nodeCpuBeforeConnect = cpuSeconds(node.pid());
       int connected =
           clients.connect(
               URI.create("ws://127.0.0.1:" + port + "/alerts"), thresholds, SECRET, connectRate);
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      double connectCpu = cpuSeconds(node.pid()) - nodeCpuBeforeConnect;
       long heapAfter = heapAfterGc(node.pid(), port, admin);
       out("node_jvm", String.join(" ", jvm));
       out("subscribers", subscribers);
@@ -135,6 +137,10 @@ public final class AlertBenchmark {
       out("connected", connected);
       out("connect_failures", clients.failures());
       out("connect_seconds", String.format(Locale.ROOT, "%.1f", connectSeconds));
+      out(
+          "node_cpu_ms_per_connect",
+          String.format(Locale.ROOT, "%.2f", connected == 0 ? 0 : connectCpu * 1000 / connected));
+      out("connect_load_average", loadAverage());
       out("node_heap_before_mb", heapBefore >> 20);
       out("node_heap_connected_mb", heapAfter >> 20);
       out("heap_per_connection_bytes", connected == 0 ? -1 : (heapAfter - heapBefore) / connected);
