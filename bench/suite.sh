@@ -129,8 +129,33 @@ cleanup() {
     deploy/local/clickhouse.sh stop "$QUERY_DIR" >/dev/null 2>&1 || true
   fi
 }
+# Interrupted (Ctrl-C, TERM): stop the running bench, record it as interrupted, and still write
+# the results of what ran, so a long run that had to be stopped is not lost.
+BENCH_NAME=""
+BENCH_STARTED=0
+interrupted() {
+  trap - INT TERM
+  stop_ticker
+  if [[ -n "$BENCH_PID" ]]; then
+    kill -TERM "$BENCH_PID" 2>/dev/null && wait "$BENCH_PID" 2>/dev/null
+    BENCH_PID=""
+    echo "exit=130 seconds=$((SECONDS - BENCH_STARTED)) (interrupted)" >>"$RUN_DIR/$BENCH_NAME.status"
+  fi
+  say "interrupted; writing the results of what ran"
+  finish
+  exit 130
+}
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap interrupted INT TERM
+
+finish() { # the end of the meta data, then the report
+  {
+    echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "load_end=$(loadavg)"
+    echo "seconds=$((SECONDS - SUITE_START))"
+  } >>"$RUN_DIR/meta.txt"
+  python3 bench/suite/report.py "$RUN_DIR" --root "$ROOT"
+}
 
 # Runs one bench: stdout to NAME.out (KEY=VALUE and the bench's own lines), stderr to NAME.log,
 # its status and duration to NAME.status. LIMIT seconds, then TERM (the benches stop their own
@@ -143,6 +168,8 @@ run_bench() { # NAME LIMIT COMMAND...
   echo "$*" >>"$RUN_DIR/$name.commands"
   timeout -k 60 "$limit" "$@" >>"$RUN_DIR/$name.out" 2>>"$RUN_DIR/$name.log" &
   BENCH_PID=$!
+  BENCH_NAME=$name
+  BENCH_STARTED=$started
   wait "$BENCH_PID"
   rc=$?
   BENCH_PID=""
@@ -297,13 +324,7 @@ main() {
     say "$((i + 1))/${#BENCHES[@]} $name: $result in $(fmt $((SECONDS - started))); suite $(fmt $((SECONDS - SUITE_START)))"
   done
 
-  {
-    echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "load_end=$(loadavg)"
-    echo "seconds=$((SECONDS - SUITE_START))"
-  } >>"$RUN_DIR/meta.txt"
-
-  python3 bench/suite/report.py "$RUN_DIR" --root "$ROOT" || FAILED+=(report)
+  finish || FAILED+=(report)
   say "suite done in $(fmt $((SECONDS - SUITE_START))); failed: ${FAILED[*]:-none}"
   ((${#FAILED[@]} == 0))
 }

@@ -105,6 +105,8 @@ def read_status(run_dir, name):
             seconds += int(m.group(2))
     if codes == [-1]:
         return "not available", 0, codes
+    if 130 in codes:
+        return "interrupted", seconds, codes
     if any(c in (124, 137) for c in codes):
         return "timed out", seconds, codes
     if any(c != 0 for c in codes):
@@ -375,7 +377,7 @@ def met_text(row, state):
         shown = "n/a"
     else:
         shown = "yes" if row["met"] else "**no**"
-    if state in ("failed", "timed out"):
+    if state in ("failed", "timed out", "interrupted"):
         return f"**{state}**" if row["value"] is None else f"{shown} (bench {state})"
     return shown
 
@@ -492,7 +494,7 @@ def main():
         state, seconds, codes = read_status(run_dir, name)
         states[name] = state
         status = state
-        if state in ("failed", "timed out"):
+        if state in ("failed", "timed out", "interrupted"):
             status = f"**{state}** (exit {', '.join(str(c) for c in codes)})"
         benches.append({"name": name, "status": status, "state": state, "seconds": seconds,
                         "exit_codes": codes, "commands": commands(name),
@@ -502,12 +504,15 @@ def main():
     figs += notifier_figures(output("notifier"), mode, notifier_runs)
     figs += red_figures(output("red"))
     figs += e2e_figures(output("e2e"), states["e2e"])
+    only = meta.get("only", "").split()
+    if only:  # a run of some benches: the others are not part of it
+        figs = [f for f in figs if f["bench"] in only]
+        benches = [b for b in benches if b["name"] in only]
 
     try:
         run_rel = str(run_dir.relative_to(root))
     except ValueError:
         run_rel = ".redstats/bench-suite/runs/" + run_dir.name
-    only = meta.get("only", "").split()
     # A run of some benches only (BENCH_ONLY) gets files of its own and leaves the docs alone.
     stem = meta.get("date", "unknown") + ("-quick" if mode == "quick" else "") + \
         "".join(f"-{b}" for b in only)
@@ -522,7 +527,7 @@ def main():
         "benches": benches,
         "figures": [{k: v for k, v in f.items() if k not in ("value_shown", "baseline_shown")}
                     | {"met_shown": met_text(f, states[f["bench"]])} for f in figs],
-        "failed": [b["name"] for b in benches if b["state"] in ("failed", "timed out")],
+        "failed": [b["name"] for b in benches if b["state"] in ("failed", "timed out", "interrupted")],
     }
     js = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     # Nothing about where this machine keeps its files goes into a committed result.
