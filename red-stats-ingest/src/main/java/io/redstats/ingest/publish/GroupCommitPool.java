@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each producer (a "lane") has a thread of its own that begins nothing itself: the first request
  * that finds no open transaction begins one on an idle lane; requests arriving while it is open
  * join it and send their records into it. The lane's thread commits it once it has been open for
- * {@code commit-interval} or holds {@code commit-records} records, and only after every joined
- * request finished sending. While it commits, new requests open a transaction on the next idle
- * lane.
+ * {@code commit-interval} and no request is still sending into it (at most 50 intervals), or as
+ * soon as it holds {@code commit-records} records — and only after every joined request finished
+ * sending. While it commits, new requests open a transaction on the next idle lane.
  *
  * <p>Outcomes: a committed transaction answers every request in it 202. Anything else answers 503
  * and the transaction is aborted — by {@code abortTransaction}, or, when the producer is unusable,
@@ -51,6 +51,13 @@ final class GroupCommitPool implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GroupCommitPool.class);
 
+  /**
+   * A transaction stays open to new requests while any request is still sending into it (a batch of
+   * 1 000 takes longer than the commit interval; requests arriving meanwhile share its commit), but
+   * never longer than this many commit intervals, so a steady stream cannot keep it open.
+   */
+  private static final int MAX_OPEN_FACTOR = 50;
+
   /** The backoff between replacement attempts grows up to this many times the first pause. */
   private static final int MAX_BACKOFF_FACTOR = 10;
 
@@ -64,6 +71,7 @@ final class GroupCommitPool implements AutoCloseable {
   private final PublishProperties properties;
   private final PublishMetrics metrics;
   private final long commitIntervalNanos;
+  private final long maxOpenNanos;
   private final long maxBlockNanos;
 
   /** The lane whose transaction accepts requests now, or null. Guarded by {@link #lock}. */
@@ -81,6 +89,7 @@ final class GroupCommitPool implements AutoCloseable {
     this.properties = properties;
     this.metrics = metrics;
     this.commitIntervalNanos = properties.commitInterval().toNanos();
+    this.maxOpenNanos = commitIntervalNanos * MAX_OPEN_FACTOR;
     this.maxBlockNanos = properties.maxBlock().toNanos();
     for (String id : transactionalIds) {
       lanes.add(new Lane(id));
@@ -327,11 +336,11 @@ final class GroupCommitPool implements AutoCloseable {
         }
         Transaction txn = open;
         while (!closed && accepting == this && !txn.doomed && txn.failure == null) {
-          long left = txn.openedAt + commitIntervalNanos - System.nanoTime();
-          if (left <= 0) {
+          long age = System.nanoTime() - txn.openedAt;
+          if (age >= maxOpenNanos || (age >= commitIntervalNanos && txn.senders == 0)) {
             break;
           }
-          wake.awaitNanos(left);
+          wake.awaitNanos(txn.senders == 0 ? commitIntervalNanos - age : maxOpenNanos - age);
         }
         closeForEnd(txn);
         while (txn.senders > 0) {

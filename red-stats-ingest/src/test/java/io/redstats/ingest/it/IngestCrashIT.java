@@ -73,7 +73,7 @@ class IngestCrashIT {
                 ingest.get().kill9();
                 ingest.set(ingest.get().restart());
               });
-      load.run(4, Duration.ofMinutes(3));
+      load.run(4, Duration.ofMinutes(10)); // two JVM starts on a shared box may take minutes
       crash.get();
 
       // Then every event is in ClickHouse exactly once

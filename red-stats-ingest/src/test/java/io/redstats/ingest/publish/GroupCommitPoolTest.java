@@ -144,6 +144,61 @@ class GroupCommitPoolTest {
   }
 
   @Test
+  void requestsArrivingWhileABatchIsStillSendingShareItsCommit() throws Exception {
+    // Given a producer on which sending image 1 takes 300 ms (a big batch on a busy box)
+    pool =
+        new GroupCommitPool(
+            List.of("test-node-0"),
+            id -> {
+              MockProducer<Long, StatEvent> producer =
+                  new MockProducer<>(
+                      true,
+                      null,
+                      Topics.RAW.keySerde().serializer(),
+                      Topics.RAW.valueSerde().serializer()) {
+                    @Override
+                    public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata>
+                        send(
+                            ProducerRecord<Long, StatEvent> record,
+                            org.apache.kafka.clients.producer.Callback callback) {
+                      if (record.key() == 1L) {
+                        sleep(300);
+                      }
+                      return super.send(record, callback);
+                    }
+                  };
+              producers.add(producer);
+              return producer;
+            },
+            properties(Duration.ofSeconds(30), Duration.ofMillis(5), 20_000),
+            metrics);
+    pool.start();
+    awaitFirstProducer();
+
+    // When a second request arrives while the first is still sending
+    ExecutorService clients = Executors.newFixedThreadPool(2);
+    Future<?> slow = clients.submit(() -> pool.publish(events(1, 1)));
+    Thread.sleep(100);
+    Future<?> quick = clients.submit(() -> pool.publish(events(2, 1)));
+    slow.get();
+    quick.get();
+    clients.shutdown();
+
+    // Then both were committed in one transaction
+    assertThat(metrics.count("committed")).isEqualTo(1);
+    assertThat(requestsPerTransaction()).isEqualTo(2);
+    assertThat(keys(producers.get(0).history())).containsExactlyInAnyOrder(1L, 2L);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void aRequestAloneCommitsAfterTheCommitInterval() {
     start(properties(Duration.ofSeconds(30), Duration.ofMillis(5), 20_000));
 
