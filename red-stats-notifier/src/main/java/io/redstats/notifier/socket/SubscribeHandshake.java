@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,6 +35,12 @@ final class SubscribeHandshake implements HandshakeInterceptor {
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  /**
+   * ASCII digits only, nothing around them: {@code Long.parseLong} also takes other scripts' digits
+   * (U+0667 is 7), and trimming would drop a NUL.
+   */
+  private static final Pattern POSITIVE_LONG = Pattern.compile("[0-9]{1,19}");
 
   private final SubscriberAuthenticator authenticator;
   private final LiveFeed feed;
@@ -67,25 +74,29 @@ final class SubscribeHandshake implements HandshakeInterceptor {
   }
 
   private SubscribeRequest subscribeRequest(HttpServletRequest servlet) {
+    // Not servlet.getParameter: see QueryParameters for why the query is decoded here.
+    QueryParameters query = QueryParameters.parse(servlet.getQueryString());
     Caller caller =
         authenticator.authenticate(
-            servlet.getHeader(HttpHeaders.AUTHORIZATION), servlet.getParameter(ACCESS_TOKEN));
-    Long seen = authenticator.visibleClient(caller, clientIdParameter(servlet));
-    int minRedUnits = Protocol.parseMinRedParameter(servlet.getParameter(Protocol.MIN_RED));
+            servlet.getHeader(HttpHeaders.AUTHORIZATION), query.get(ACCESS_TOKEN));
+    Long seen = authenticator.visibleClient(caller, clientIdParameter(query.get(CLIENT_ID)));
+    int minRedUnits = Protocol.parseMinRedParameter(query.get(Protocol.MIN_RED));
     return new SubscribeRequest(
         new Subscriber(caller.clientId(), seen),
         minRedUnits,
-        resumeParameter(servlet.getParameter(Protocol.RESUME)),
+        resumeParameter(query.get(Protocol.RESUME)),
         caller.expiresAt());
   }
 
-  private static Long clientIdParameter(HttpServletRequest servlet) {
-    String value = servlet.getParameter(CLIENT_ID);
-    if (value == null || value.isBlank()) {
+  static Long clientIdParameter(String value) {
+    if (value == null || value.isEmpty()) {
       return null;
     }
     try {
-      long id = Long.parseLong(value.trim());
+      if (!POSITIVE_LONG.matcher(value).matches()) {
+        throw new NumberFormatException(value);
+      }
+      long id = Long.parseLong(value);
       if (id <= 0) {
         throw new ProtocolException(CLIENT_ID, "must be a positive 64-bit integer");
       }
@@ -95,12 +106,12 @@ final class SubscribeHandshake implements HandshakeInterceptor {
     }
   }
 
-  private static ResumeToken resumeParameter(String value) {
-    if (value == null || value.isBlank()) {
+  static ResumeToken resumeParameter(String value) {
+    if (value == null || value.isEmpty()) {
       return null;
     }
     try {
-      return ResumeToken.decode(value.trim());
+      return ResumeToken.decode(value);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(Protocol.RESUME, "is not a resume token: " + e.getMessage());
     }

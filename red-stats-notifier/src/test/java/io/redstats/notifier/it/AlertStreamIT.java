@@ -175,6 +175,22 @@ class AlertStreamIT {
   }
 
   @Test
+  void handshakeRefusesAQueryThatIsNotUtf8OrNotAsciiDigitsWith400() {
+    String ws = node.wsUrl();
+    String token = Stack.clientToken(1008);
+    // Through Tomcat's request parsing for real: these were a 500 when the servlet decoded them.
+    for (String query :
+        List.of(
+            "min_red=0.5%C3%28",
+            "min_red=0.5&resume=%FF%FE",
+            "min_red=0.5%00",
+            "min_red=0.5%D9%A0",
+            "min_red=0.5%EF%BC%90")) {
+      assertRefused(() -> AlertClient.connect(ws, token, query, false), 400);
+    }
+  }
+
+  @Test
   void tokenInTheQueryParameterIsAccepted() {
     long client = 1010;
     try (AlertClient alerts =

@@ -43,6 +43,36 @@ class ProtocolTest {
   }
 
   @Test
+  void minRedParameterTakesOnlyPlainAsciiDecimals() {
+    assertThat(Protocol.parseMinRedParameter(".5")).isEqualTo(50_000);
+    assertThat(Protocol.parseMinRedParameter("1.")).isEqualTo(100_000);
+    // NUL, ARABIC-INDIC and FULLWIDTH zero (BigDecimal reads both as 0), spaces around, signs,
+    // exponents, hex, and 33 characters.
+    for (String bad :
+        new String[] {
+          "0.5\u0000",
+          "0.5\u0660",
+          "0.5\uff10",
+          "\u0660.5",
+          " 0.5",
+          "0.5 ",
+          "+0.5",
+          "5e-1",
+          "1e-999999999",
+          "0x1p-1",
+          ".",
+          "0." + "0".repeat(31)
+        }) {
+      assertThatThrownBy(() -> Protocol.parseMinRedParameter(bad))
+          .as(bad)
+          .isInstanceOf(ProtocolException.class)
+          .hasMessage("must be a decimal number between 0 and 1, like 0.85")
+          .extracting(e -> ((ProtocolException) e).field())
+          .isEqualTo("min_red");
+    }
+  }
+
+  @Test
   void thresholdChangeMessageIsParsed() {
     assertThat(Protocol.parseThresholdChange("{\"min_red\":0.9}")).isEqualTo(90_000);
     assertThat(Protocol.parseThresholdChange("{\"min_red\":1}")).isEqualTo(100_000);
@@ -51,7 +81,14 @@ class ProtocolTest {
   @Test
   void badThresholdChangeMessagesAreRefused() {
     for (String bad :
-        new String[] {"not json", "[1]", "{}", "{\"min_red\":\"0.9\"}", "{\"min_red\":1.5}"}) {
+        new String[] {
+          "not json",
+          "[1]",
+          "{}",
+          "{\"min_red\":\"0.9\"}",
+          "{\"min_red\":\"0.5\u0660\"}",
+          "{\"min_red\":1.5}"
+        }) {
       assertThatThrownBy(() -> Protocol.parseThresholdChange(bad))
           .isInstanceOf(ProtocolException.class);
     }

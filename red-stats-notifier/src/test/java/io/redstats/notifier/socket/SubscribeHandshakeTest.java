@@ -1,0 +1,109 @@
+package io.redstats.notifier.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.redstats.contract.auth.JwtSupport;
+import io.redstats.contract.auth.Scopes;
+import io.redstats.contract.auth.TokenMinter;
+import io.redstats.notifier.feed.FeedProperties;
+import io.redstats.notifier.feed.LiveFeed;
+import io.redstats.notifier.security.SubscriberAuthenticator;
+import io.redstats.notifier.security.VisibilityProperties;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The handshake's refusals, on the raw query as a client sends it; no server. */
+class SubscribeHandshakeTest {
+
+  private static final String SECRET = "handshake-test-secret-of-at-least-32-bytes";
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private final String token =
+      new TokenMinter(SECRET).mint("client-7", 7L, List.of(Scopes.SUBSCRIBE), Duration.ofHours(1));
+
+  /** Never started, so a handshake that passes every check is refused with 503, not accepted. */
+  private final SubscribeHandshake handshake =
+      new SubscribeHandshake(
+          new SubscriberAuthenticator(
+              JwtSupport.decoder(SECRET),
+              new VisibilityProperties(VisibilityProperties.Visibility.OWN)),
+          new LiveFeed(
+              new FeedProperties(
+                  "127.0.0.1:9", Duration.ofMillis(200), Duration.ofSeconds(30), 1, Duration.ZERO),
+              record -> {},
+              new SimpleMeterRegistry()));
+
+  @Test
+  void minRedThatIsNotUtf8IsA400NamingMinRed() throws Exception {
+    MockHttpServletResponse response = handshake("min_red=0.5%C3%28&access_token=" + token);
+
+    assertRefused(response, "min_red");
+  }
+
+  @Test
+  void resumeThatIsNotUtf8IsA400NamingResume() throws Exception {
+    MockHttpServletResponse response = handshake("min_red=0.5&resume=%FF%FE&access_token=" + token);
+
+    assertRefused(response, "resume");
+  }
+
+  @Test
+  void minRedWithAnythingButAsciiDigitsIsA400() throws Exception {
+    for (String value : new String[] {"0.5%00", "0.5%D9%A0", "0.5%EF%BC%90", "%200.5", "1e-1"}) {
+      MockHttpServletResponse response = handshake("min_red=" + value + "&access_token=" + token);
+
+      assertRefused(response, "min_red");
+    }
+  }
+
+  @Test
+  void clientIdInAnotherScriptIsA400() throws Exception {
+    // U+0667 is ARABIC-INDIC DIGIT SEVEN, which Long.parseLong reads as 7.
+    MockHttpServletResponse response =
+        handshake("min_red=0.5&client_id=%D9%A7&access_token=" + token);
+
+    assertRefused(response, "client_id");
+  }
+
+  @Test
+  void validQueryPassesEveryCheckOfTheQuery() throws Exception {
+    MockHttpServletResponse response = handshake("min_red=0.5&client_id=7&access_token=" + token);
+
+    // The feed is not reading: the one refusal left once the query and the token are good.
+    assertThat(response.getStatus()).isEqualTo(503);
+  }
+
+  private MockHttpServletResponse handshake(String rawQuery) throws Exception {
+    MockHttpServletRequest request = new MockHttpServletRequest("GET", SocketConfig.PATH);
+    request.setQueryString(rawQuery);
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    Map<String, Object> attributes = new HashMap<>();
+    ServletServerHttpResponse serverResponse = new ServletServerHttpResponse(response);
+
+    boolean accepted =
+        handshake.beforeHandshake(
+            new ServletServerHttpRequest(request), serverResponse, null, attributes);
+    serverResponse.flush();
+
+    assertThat(accepted).isFalse();
+    return response;
+  }
+
+  private static void assertRefused(MockHttpServletResponse response, String field)
+      throws Exception {
+    assertThat(response.getStatus()).isEqualTo(400);
+    JsonNode error = MAPPER.readTree(response.getContentAsString()).get("errors").get(0);
+    assertThat(error.get("field").stringValue()).isEqualTo(field);
+    assertThat(error.get("message").stringValue()).isNotBlank();
+  }
+}
