@@ -185,16 +185,6 @@ public final class FuzzCorpus {
     bugs.put(
         API_STATS + " / " + UNICODE + " / red with U+2028",
         "api takes red=0.5<U+2028> as 0.5 (200): Unicode whitespace is stripped");
-    String notUtf8 =
-        "notifier answers 500 to a handshake whose query is not UTF-8"
-            + " (HandshakeFailureException from Tomcat's parameter decoding)";
-    bugs.put(HANDSHAKE + " / " + UTF8 + " / ", notUtf8);
-    bugs.put(HANDSHAKE + " / " + PARAMS + " / min_red=0.5&resume=%FF%FE", notUtf8);
-    for (String u : List.of("U+0000", "U+0660", "U+FF10")) {
-      bugs.put(
-          HANDSHAKE + " / " + UNICODE + " / min_red with " + u,
-          "notifier opens a stream for min_red=0.5 followed by " + u + " (lenient number parsing)");
-    }
     return Map.copyOf(bugs);
   }
 
