@@ -111,10 +111,18 @@ public abstract class ApiTestSupport {
   public record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 
   protected Answer get(String pathAndQuery, String token) {
+    return get(pathAndQuery, token, null);
+  }
+
+  /** The same with an {@code Accept} header (none when null). */
+  protected Answer get(String pathAndQuery, String token, String accept) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
             .timeout(Duration.ofSeconds(30))
             .GET();
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

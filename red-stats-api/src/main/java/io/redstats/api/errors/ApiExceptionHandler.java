@@ -1,18 +1,26 @@
 package io.redstats.api.errors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The error policy of every endpoint: bad parameters 400 naming each one, a client asking for
- * another client's images 403, ClickHouse not answering 503 with {@code Retry-After} (logged, the
- * caller retries), anything else 500 (logged with its stack: a bug).
+ * another client's images 403, an {@code Accept} that excludes JSON 406, ClickHouse not answering
+ * 503 with {@code Retry-After} (logged, the caller retries), anything else 500 (logged with its
+ * stack: a bug).
+ *
+ * <p>Every body here is JSON whatever the request's {@code Accept} says: the content type is set
+ * before Spring negotiates, so negotiation is skipped. Left to negotiate, {@code Accept: image/png}
+ * made writing the 400 fail, and the request ended as a 500 with an empty body.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler {
@@ -27,20 +35,43 @@ public class ApiExceptionHandler {
 
   @ExceptionHandler(BadParametersException.class)
   ResponseEntity<ErrorBody> badParameters(BadParametersException e) {
-    return ResponseEntity.badRequest().body(new ErrorBody(e.errors()));
+    return json(HttpStatus.BAD_REQUEST).body(new ErrorBody(e.errors()));
   }
 
   @ExceptionHandler(AccessDeniedException.class)
   ResponseEntity<ErrorBody> forbidden(AccessDeniedException e) {
-    return ResponseEntity.status(HttpStatus.FORBIDDEN).body(ErrorBody.of(null, e.getMessage()));
+    return json(HttpStatus.FORBIDDEN).body(ErrorBody.of(null, e.getMessage()));
+  }
+
+  /**
+   * Tomcat refuses a query parameter that is not valid UTF-8 when Spring first reads the
+   * parameters. Left alone, it escaped Spring with an ERROR and a stack trace per request; it is
+   * the client's mistake, so a 400 in our format and a one-line DEBUG.
+   */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ErrorBody> undecodableParameter(InvalidParameterException e) {
+    LOG.debug("answering 400: {}", e.getMessage());
+    return json(HttpStatus.BAD_REQUEST)
+        .body(ErrorBody.of("the query string must be valid UTF-8 after percent-decoding"));
+  }
+
+  /** The endpoints produce JSON only; a client that accepts none of it is told so, in JSON. */
+  @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+  ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+    return json(HttpStatus.NOT_ACCEPTABLE)
+        .body(ErrorBody.of("Accept must allow application/json, the only type this API answers"));
   }
 
   @ExceptionHandler(StatsUnavailableException.class)
   ResponseEntity<ErrorBody> unavailable(StatsUnavailableException e) {
     LOG.warn("answering 503: {}", e.getMessage(), e.getCause());
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+    return json(HttpStatus.SERVICE_UNAVAILABLE)
         .header(
             HttpHeaders.RETRY_AFTER, Long.toString(properties.unavailableRetryAfter().toSeconds()))
         .body(ErrorBody.of("statistics are unavailable right now, retry later"));
+  }
+
+  private static ResponseEntity.BodyBuilder json(HttpStatus status) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
   }
 }

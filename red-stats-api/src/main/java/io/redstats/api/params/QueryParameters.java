@@ -32,11 +32,30 @@ public final class QueryParameters {
   /** A chart draws 10 000 points comfortably; more is a mistake in the step or the range. */
   public static final int MAX_BUCKETS = 10_000;
 
+  /*
+   * Every parameter has a strict ASCII grammar, matched against the value exactly as sent: nothing
+   * is stripped (String.strip() takes U+2028 as whitespace, Long.parseLong takes Arabic-Indic
+   * digits), no sign where none belongs. A value that does not match is refused naming its
+   * parameter. [0-9] rather than \\d, so the patterns stay ASCII whatever flags change.
+   */
+
   /**
    * Plain decimals only: an exponent like 1e-999999999 would make rounding to five places do a
    * billion-digit division.
    */
-  private static final Pattern PLAIN_DECIMAL = Pattern.compile("\\d+(\\.\\d*)?|\\.\\d+");
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
+
+  /** Epoch milliseconds; the range check comes after parsing, so a sign is allowed here. */
+  private static final Pattern EPOCH_MILLIS = Pattern.compile("-?[0-9]{1,19}");
+
+  /**
+   * The characters ISO-8601 with an offset can use (2026-11-23T10:00:00.123+08:00), checked before
+   * java.time parses it: its parser is ASCII-only for digits but the check keeps that a rule here.
+   */
+  private static final Pattern ISO_CHARACTERS = Pattern.compile("[0-9TtZz:.+-]{1,40}");
+
+  /** A positive 64-bit integer: digits only, no sign; the range is Long.parseLong's. */
+  private static final Pattern CLIENT_ID_DIGITS = Pattern.compile("[0-9]{1,19}");
 
   /** Far more digits than the five that count; longer is a mistake, not a threshold. */
   private static final int MAX_RED_LENGTH = 32;
@@ -91,11 +110,11 @@ public final class QueryParameters {
   }
 
   static Long instant(String name, String value, List<FieldError> errors) {
-    if (isBlank(value)) {
+    if (isMissing(value)) {
       errors.add(error(name, "is required"));
       return null;
     }
-    Long millis = epochMillis(value.strip());
+    Long millis = epochMillis(value);
     if (millis == null) {
       errors.add(error(name, TIME_FORMAT));
       return null;
@@ -108,12 +127,15 @@ public final class QueryParameters {
   }
 
   private static Long epochMillis(String value) {
-    if (value.matches("-?\\d{1,19}")) {
+    if (EPOCH_MILLIS.matcher(value).matches()) {
       try {
         return Long.parseLong(value);
       } catch (NumberFormatException e) {
         return null;
       }
+    }
+    if (!ISO_CHARACTERS.matcher(value).matches()) {
+      return null;
     }
     try {
       return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
@@ -125,16 +147,15 @@ public final class QueryParameters {
   }
 
   static Integer threshold(String value, List<FieldError> errors) {
-    if (isBlank(value)) {
+    if (isMissing(value)) {
       errors.add(error(RED, "is required"));
       return null;
     }
-    String plain = value.strip();
-    if (plain.length() > MAX_RED_LENGTH || !PLAIN_DECIMAL.matcher(plain).matches()) {
+    if (value.length() > MAX_RED_LENGTH || !PLAIN_DECIMAL.matcher(value).matches()) {
       errors.add(error(RED, "must be a decimal number between 0 and 1, like 0.85"));
       return null;
     }
-    BigDecimal fraction = new BigDecimal(plain);
+    BigDecimal fraction = new BigDecimal(value);
     if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
       errors.add(error(RED, "must be between 0 and 1"));
       return null;
@@ -146,24 +167,26 @@ public final class QueryParameters {
     if (value == null) {
       return null;
     }
-    try {
-      long id = Long.parseLong(value.strip());
-      if (id > 0) {
-        return id;
+    if (CLIENT_ID_DIGITS.matcher(value).matches()) {
+      try {
+        long id = Long.parseLong(value);
+        if (id > 0) {
+          return id;
+        }
+      } catch (NumberFormatException e) {
+        // beyond 2^63 - 1: reported below, like a non-positive id
       }
-    } catch (NumberFormatException e) {
-      // reported below, like a non-positive id
     }
     errors.add(error(CLIENT_ID, "must be a positive 64-bit integer"));
     return null;
   }
 
   private static Step step(String value, List<FieldError> errors) {
-    if (isBlank(value)) {
+    if (isMissing(value)) {
       errors.add(error(STEP, "is required, one of " + Step.labels()));
       return null;
     }
-    return Step.of(value.strip())
+    return Step.of(value)
         .orElseGet(
             () -> {
               errors.add(error(STEP, "must be one of " + Step.labels()));
@@ -175,8 +198,9 @@ public final class QueryParameters {
     return FieldError.of(null, field, message);
   }
 
-  private static boolean isBlank(String value) {
-    return value == null || value.isBlank();
+  /** Absent or empty; anything else, whitespace included, must match the grammar. */
+  private static boolean isMissing(String value) {
+    return value == null || value.isEmpty();
   }
 
   private static void throwIfAny(List<FieldError> errors) {

@@ -81,6 +81,56 @@ class QueryParametersTest {
   }
 
   @Test
+  void everyNumberMustBeAsciiDigitsExactlyAsSentWithNothingStripped() {
+    // Given Unicode whitespace around, and non-ASCII digits inside, otherwise good numbers
+    List<String> bad =
+        List.of(
+            "5\u2028", // LINE SEPARATOR, which String.strip() removes
+            "\u20285", " 5", "5\t", "5\u0000",
+            "\u0665", // ARABIC-INDIC DIGIT FIVE, which Long.parseLong takes as 5
+            "\uFF15", // FULLWIDTH DIGIT FIVE
+            "+5");
+    for (String n : bad) {
+      assertThat(fieldsOf(() -> QueryParameters.stats("0", "1", "0." + n, null)))
+          .as("red=0.%s", n)
+          .containsExactly("red");
+      assertThat(fieldsOf(() -> QueryParameters.stats("1" + n, "99999", "0.5", null)))
+          .as("from=1%s", n)
+          .containsExactly("from");
+      assertThat(fieldsOf(() -> QueryParameters.stats("0", "9" + n, "0.5", null)))
+          .as("to=9%s", n)
+          .containsExactly("to");
+      assertThat(fieldsOf(() -> QueryParameters.stats("0", "1", "0.5", "7" + n)))
+          .as("client_id=7%s", n)
+          .containsExactly("client_id");
+      assertThat(fieldsOf(() -> QueryParameters.series("0", "1", "1m" + n, "0.5", null)))
+          .as("step=1m%s", n)
+          .containsExactly("step");
+    }
+    assertThat(
+            fieldsOf(
+                () -> QueryParameters.stats("2026-11-23T10:00:00+08:00\u2028", "1", "0.5", null)))
+        .containsExactly("from");
+    assertThat(fieldsOf(() -> QueryParameters.stats("0", "1", "0.5", "+7")))
+        .containsExactly("client_id");
+  }
+
+  @Test
+  void theStrictGrammarStillTakesEveryDocumentedForm() {
+    StatsQuery q =
+        QueryParameters.stats("0", "2026-11-23T10:00:00.123+08:00", ".5", "9223372036854775807");
+
+    assertThat(q.toMs()).isEqualTo(1_795_399_200_123L);
+    assertThat(q.thresholdUnits()).isEqualTo(50_000);
+    assertThat(q.clientId()).isEqualTo(Long.MAX_VALUE);
+    assertThat(QueryParameters.stats("0", "1", "1.", null).thresholdUnits()).isEqualTo(100_000);
+    assertThat(
+            QueryParameters.stats("2026-11-23t02:00:00z", "2026-11-23T02:00:01Z", "0", null)
+                .fromMs())
+        .isEqualTo(1_795_399_200_000L);
+  }
+
+  @Test
   void seriesRefusesAnUnknownStep() {
     assertThat(fieldsOf(() -> QueryParameters.series("0", "1", "2m", "0.5", null)))
         .containsExactly("step");

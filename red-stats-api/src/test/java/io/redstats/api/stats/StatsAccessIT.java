@@ -49,6 +49,53 @@ class StatsAccessIT extends ApiTestSupport {
   }
 
   @Test
+  void anAcceptWithoutJsonIs406InJsonWhetherTheParametersAreGoodOrBad() {
+    for (String query :
+        List.of(
+            "/stats?" + RANGE,
+            "/stats?from=" + T0 + "&to=" + (T0 + 1) + "&red=2",
+            "/stats/series?" + RANGE + "&step=1m",
+            "/stats/series?" + RANGE + "&step=7m")) {
+      Answer answer = get(query, adminToken(), "image/png");
+
+      assertThat(answer.status()).as(query).isEqualTo(406);
+      assertThat(answer.raw().headers().firstValue("Content-Type"))
+          .as(query)
+          .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+      assertThat(answer.body().path("errors").get(0).path("message").asString())
+          .as(query)
+          .contains("application/json");
+    }
+  }
+
+  @Test
+  void anAcceptThatAllowsJsonAmongOthersGetsTheAnswerOrThe400() {
+    Answer ok = get("/stats?" + RANGE, adminToken(), "text/html,*/*;q=0.8");
+    Answer bad = get("/stats?from=" + T0 + "&to=" + (T0 + 1) + "&red=2", adminToken(), "*/*");
+
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.body().path("images").asLong()).isEqualTo(3);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad.body())).containsExactly("red");
+  }
+
+  @Test
+  void aNumberFollowedByUnicodeWhitespaceIsRefusedNamingIt() {
+    Answer answer = get("/stats?" + RANGE.replace("red=0.85", "red=0.5%E2%80%A8"), adminToken());
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(fields(answer.body())).containsExactly("red");
+  }
+
+  @Test
+  void aParameterThatIsNotUtf8Is400InTheErrorFormat() {
+    Answer answer = get("/stats?" + RANGE + "&client_id=7%C3%28", adminToken());
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.body().path("errors").get(0).path("message").asString()).contains("UTF-8");
+  }
+
+  @Test
   void reversedRangeIsRefusedNamingTo() {
     Answer answer = get("/stats?from=" + (T0 + 1) + "&to=" + T0 + "&red=0.5", adminToken());
 
