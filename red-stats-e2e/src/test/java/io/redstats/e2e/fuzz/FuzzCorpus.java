@@ -179,12 +179,6 @@ public final class FuzzCorpus {
     bugs.put(
         INGEST + " / " + HEADERS + " / multipart without boundary",
         "ingest answers 500 to Content-Type multipart/form-data without a boundary");
-    bugs.put(
-        API_STATS + " / " + HEADERS + " / Accept: image/png, bad red",
-        "api answers 500 with an empty body when Accept excludes JSON");
-    bugs.put(
-        API_STATS + " / " + UNICODE + " / red with U+2028",
-        "api takes red=0.5<U+2028> as 0.5 (200): Unicode whitespace is stripped");
     return Map.copyOf(bugs);
   }
 
