@@ -10,6 +10,12 @@ import io.redstats.contract.event.FieldError;
 import io.redstats.contract.event.Red;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.TimestampWindow;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -35,11 +41,19 @@ import tools.jackson.databind.json.JsonMapper;
  * parse, ...) is read again as a tree and handed to the contract's {@link EventValidator}, so every
  * refusal carries exactly the validator's messages and the fast path only has to agree with it on
  * what is valid — which {@code BodyParserTest} checks.
+ *
+ * <p>Why the body's UTF-8 is checked before Jackson reads it: Jackson does not decode the strings
+ * it skips (unknown fields), and where it does decode it accepts overlong forms ({@code C0 AF} is
+ * read as {@code /}) and sequences beyond U+10FFFF. A body that is not valid UTF-8 is not JSON (RFC
+ * 8259, section 8.1), so it is refused whole.
  */
 final class BodyParser {
 
   private static final JsonMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  /** Decoded chars per step of the UTF-8 check; they are thrown away, only errors matter. */
+  private static final int UTF8_CHECK_CHARS = 4096;
 
   private static final int HAS_IMAGE_ID = 1;
   private static final int HAS_CLIENT_ID = 2;
@@ -59,6 +73,7 @@ final class BodyParser {
 
   /** One JSON object (its errors have no index) or a JSON array of them. */
   List<StatEvent> parseJson(byte[] body) {
+    requireUtf8(body);
     Items items = new Items(window);
     try (JsonParser parser = MAPPER.createParser(body)) {
       JsonToken token = parser.nextToken();
@@ -83,6 +98,7 @@ final class BodyParser {
 
   /** One JSON object per line; blank lines are skipped; an item's index counts items, not lines. */
   List<StatEvent> parseNdjson(byte[] body) {
+    requireUtf8(body);
     Items items = new Items(window);
     int index = 0;
     int line = 0;
@@ -107,6 +123,32 @@ final class BodyParser {
       throw RefusedException.malformed("the body is empty; send one JSON event per line");
     }
     return items.result();
+  }
+
+  /**
+   * Refuses a body that is not strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+   * beyond U+10FFFF), naming the offset of the first bad byte. The JDK's decoder is strict and has
+   * an ASCII fast path, so this costs little next to parsing.
+   */
+  private static void requireUtf8(byte[] body) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(UTF8_CHECK_CHARS);
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        throw RefusedException.malformed(
+            "the body is not valid UTF-8 at byte " + in.position() + "; send UTF-8 JSON");
+      }
+      if (result.isUnderflow()) {
+        return;
+      }
+      out.clear();
+    }
   }
 
   private static boolean isBlank(byte[] body, int start, int end) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,6 +166,61 @@ class BodyParserTest {
         .isInstanceOfSatisfying(
             RefusedException.class,
             e -> assertThat(e.errors().get(0).message()).contains("line 2"));
+  }
+
+  /** The bytes of {@code template} (UTF-8) with its one {@code @} replaced by {@code hex}. */
+  private static byte[] splice(String template, String hex) {
+    int at = template.indexOf('@');
+    byte[] before = bytes(template.substring(0, at));
+    byte[] seq = HexFormat.of().parseHex(hex);
+    byte[] after = bytes(template.substring(at + 1));
+    byte[] body = new byte[before.length + seq.length + after.length];
+    System.arraycopy(before, 0, body, 0, before.length);
+    System.arraycopy(seq, 0, body, before.length, seq.length);
+    System.arraycopy(after, 0, body, before.length + seq.length, after.length);
+    return body;
+  }
+
+  private static void assertNotUtf8At(Runnable parse, int offset) {
+    assertThatThrownBy(parse::run)
+        .isInstanceOfSatisfying(
+            RefusedException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+              assertThat(e.errors())
+                  .extracting(FieldError::message)
+                  .containsExactly(
+                      "the body is not valid UTF-8 at byte " + offset + "; send UTF-8 JSON");
+            });
+  }
+
+  // Overlong "/", a UTF-16 surrogate, beyond U+10FFFF: Jackson lets each through in a field it
+  // skips (and decodes the first and last without complaint); plus a lone continuation byte, a
+  // truncated sequence and a byte never used in UTF-8.
+  @ParameterizedTest
+  @ValueSource(strings = {"c0af", "eda080", "f4908080", "80", "e282", "ff"})
+  void invalidUtf8AnywhereRefusesTheWholeBody(String hex) {
+    String unknown = VALID.replace("{", "{\"note\":\"a@b\",");
+    String known = VALID.replace("1763900000123", "\"2025-11-23T12:13:20@Z\"");
+    int inUnknown = unknown.indexOf('@');
+    int inKnown = known.indexOf('@');
+
+    assertNotUtf8At(() -> parser.parseJson(splice(unknown, hex)), inUnknown);
+    assertNotUtf8At(() -> parser.parseJson(splice(known, hex)), inKnown);
+    assertNotUtf8At(() -> parser.parseJson(splice("[" + unknown + "]", hex)), inUnknown + 1);
+    int line2 = VALID.length() + 1;
+    assertNotUtf8At(
+        () -> parser.parseNdjson(splice(VALID + "\n" + unknown, hex)), line2 + inUnknown);
+    assertNotUtf8At(() -> parser.parseNdjson(splice(VALID + "\n" + known, hex)), line2 + inKnown);
+  }
+
+  @Test
+  void validMultiByteUtf8InAnUnknownFieldIsAccepted() {
+    // 2, 3 and 4 bytes: U+00E9, U+20AC, U+10FFFF (the last code point there is)
+    String body = VALID.replace("{", "{\"note\":\"\u00e9\u20ac\udbff\udfff\",");
+
+    assertThat(parser.parseJson(bytes(body))).hasSize(1);
+    assertThat(parser.parseNdjson(bytes(body + "\n" + body))).hasSize(2);
   }
 
   @Test

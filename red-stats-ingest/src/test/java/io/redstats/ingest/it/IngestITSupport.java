@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,10 +63,15 @@ abstract class IngestITSupport {
   }
 
   HttpResponse<String> post(String contentType, String body, String token) {
+    return post(contentType, body.getBytes(StandardCharsets.UTF_8), token);
+  }
+
+  /** Raw bytes, for bodies that are not valid UTF-8. */
+  HttpResponse<String> post(String contentType, byte[] body, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
             .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }

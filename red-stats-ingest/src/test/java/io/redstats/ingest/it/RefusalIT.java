@@ -3,9 +3,12 @@ package io.redstats.ingest.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,52 @@ class RefusalIT extends IngestITSupport {
 
     assertThat(response.statusCode()).isEqualTo(415);
     assertThat(response.body()).contains("Content-Type must be application/json");
+  }
+
+  @Test
+  void multipartIs415EvenWithoutBoundary() {
+    // Given a good event sent as multipart, once with no boundary (unparseable as multipart)
+    for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=xyz")) {
+      HttpResponse<String> response =
+          post(type, event(refusedId(), "7", now(), "0.5"), ingestToken());
+
+      // Then it is refused like any other wrong Content-Type
+      assertThat(response.statusCode()).as(type).isEqualTo(415);
+      assertThat(response.body())
+          .as(type)
+          .startsWith("{\"errors\":[{\"message\":\"Content-Type must be application/json");
+    }
+  }
+
+  @Test
+  void invalidUtf8InAnIgnoredFieldIsRefused() {
+    // Given valid events whose unknown field holds an overlong "/", a surrogate, or a code point
+    // beyond U+10FFFF: not UTF-8, so not JSON
+    for (String hex : List.of("c0af", "eda080", "f4908080")) {
+      String json = event(refusedId(), "7", now(), "0.5").replace("{", "{\"note\":\"@\",");
+      byte[] body = splice(json, HexFormat.of().parseHex(hex));
+      int at = json.indexOf('@');
+
+      HttpResponse<String> asJson = post("application/json", body, ingestToken());
+      HttpResponse<String> asNdjson = post("application/x-ndjson", body, ingestToken());
+
+      assertThat(asJson.statusCode()).as(hex).isEqualTo(400);
+      assertThat(asJson.body()).as(hex).contains("the body is not valid UTF-8 at byte " + at);
+      assertThat(asNdjson.statusCode()).as(hex).isEqualTo(400);
+      assertThat(asNdjson.body()).as(hex).contains("the body is not valid UTF-8 at byte " + at);
+    }
+  }
+
+  /** The UTF-8 bytes of {@code template} with its one {@code @} replaced by {@code bytes}. */
+  private static byte[] splice(String template, byte[] bytes) {
+    int at = template.indexOf('@');
+    byte[] before = template.substring(0, at).getBytes(StandardCharsets.UTF_8);
+    byte[] after = template.substring(at + 1).getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[before.length + bytes.length + after.length];
+    System.arraycopy(before, 0, body, 0, before.length);
+    System.arraycopy(bytes, 0, body, before.length, bytes.length);
+    System.arraycopy(after, 0, body, before.length + bytes.length, after.length);
+    return body;
   }
 
   @Test
