@@ -167,18 +167,6 @@ public final class FuzzCorpus {
 
   private static Map<String, String> knownBugs() {
     Map<String, String> bugs = new LinkedHashMap<>();
-    // Jackson's UTF-8 decoder lets these through in a field ingest then ignores.
-    for (String seq : List.of("C0AF", "EDA080", "F4908080")) {
-      String bug =
-          "ingest stores (202) an event whose ignored field holds the invalid UTF-8 "
-              + seq
-              + " (overlong, surrogate or beyond U+10FFFF)";
-      bugs.put(INGEST + " / " + UTF8 + " / in an unknown field " + seq, bug);
-      bugs.put(INGEST + " / " + UTF8 + " / generated: " + seq + " in a field", bug);
-    }
-    bugs.put(
-        INGEST + " / " + HEADERS + " / multipart without boundary",
-        "ingest answers 500 to Content-Type multipart/form-data without a boundary");
     return Map.copyOf(bugs);
   }
 
