@@ -203,7 +203,7 @@ final class Chaos {
       Stack stack, Subscriber probe, long clientId, long faultEnd, Timing timing)
       throws InterruptedException {
     String upload = stack.token(clientId, Scopes.UPLOAD, Scopes.QUERY);
-    byte[] png = LoadGenerator.png(100);
+    byte[] png = Images.png(100);
     List<long[]> probes = new ArrayList<>(); // {image_id, timestamp}
     long lastUpload = 0;
     long deadline = faultEnd + timing.recovery().toNanos();

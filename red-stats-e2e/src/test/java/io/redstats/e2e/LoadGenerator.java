@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.event.Red;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.ImageIO;
 
 /**
  * The whole system under a steady load, as its users make it: a simulated RED posting events at a
@@ -197,7 +193,7 @@ final class LoadGenerator implements AutoCloseable {
 
   private void upload(long n) {
     long clientId = clientIds[(int) (n % clientIds.length)];
-    byte[] png = png((int) (n % 101));
+    byte[] png = Images.png((int) (n % 101));
     String key = UUID.randomUUID().toString();
     String token = uploadTokens.computeIfAbsent(clientId, c -> stack.token(c, Scopes.UPLOAD));
     retryUntilAnswered(
@@ -377,20 +373,5 @@ final class LoadGenerator implements AutoCloseable {
     direct.shutdownNow();
     red.shutdownNow();
     subscribers.forEach(Subscriber::close);
-  }
-
-  /** A 10×10 PNG with {@code redPixels} pure red pixels and the rest white: red = redPixels/100. */
-  static byte[] png(int redPixels) {
-    BufferedImage image = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
-    for (int p = 0; p < 100; p++) {
-      image.setRGB(p % 10, p / 10, p < redPixels ? 0xFF0000 : 0xFFFFFF);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.redstats.contract.auth.Scopes;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,7 +89,7 @@ class RedDeliveryIT {
         if (redPixels > 50) {
           aboveHalf[0]++;
         }
-        byte[] png = png(redPixels);
+        byte[] png = Images.png(redPixels);
         ids.add(
             pool.submit(
                 () -> {
@@ -110,16 +107,5 @@ class RedDeliveryIT {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** A 10×10 PNG with {@code redPixels} pure red pixels and the rest white. */
-  private static byte[] png(int redPixels) throws Exception {
-    BufferedImage image = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
-    for (int p = 0; p < 100; p++) {
-      image.setRGB(p % 10, p / 10, p < redPixels ? 0xFF0000 : 0xFFFFFF);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 }

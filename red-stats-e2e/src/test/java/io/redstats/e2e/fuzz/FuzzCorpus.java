@@ -3,13 +3,11 @@ package io.redstats.e2e.fuzz;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.redstats.e2e.Images;
 import io.redstats.e2e.fuzz.FuzzCase.Frame;
 import io.redstats.e2e.fuzz.FuzzCase.Request;
 import io.redstats.e2e.fuzz.FuzzCase.Target;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 
 /**
  * The bad-input corpus: a fixed list of cases per endpoint and category, then VARIATIONS rounds of
@@ -943,7 +940,7 @@ public final class FuzzCorpus {
   // ---------------------------------------------------------------- red
 
   private void redCases() {
-    byte[] png = png();
+    byte[] png = Images.png(1);
     redUpload(IMAGE, "empty body", "image/png", new byte[0]);
     redUpload(
         IMAGE, "garbage bytes", "application/octet-stream", "not an image at all".getBytes(UTF_8));
@@ -1546,18 +1543,6 @@ public final class FuzzCorpus {
 
   private static String base64Url(String json) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(UTF_8));
-  }
-
-  private static byte[] png() {
-    BufferedImage image = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
-    image.setRGB(0, 0, 0xff0000);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** A PNG signature and an IHDR chunk (correct CRC) claiming WIDTH x HEIGHT, then nothing. */
