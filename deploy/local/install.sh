@@ -8,7 +8,8 @@ USAGE=""
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # chromium + chromium-driver: the dashboard is tested in a real (headless) browser.
-DEBIAN_PACKAGES=(clickhouse-server clickhouse-client postgresql nginx chromium chromium-driver)
+# wrk: the ingest benchmark's single-event load (`./redstats bench`).
+DEBIAN_PACKAGES=(clickhouse-server clickhouse-client postgresql nginx chromium chromium-driver wrk)
 
 missing_packages() {
   local p
