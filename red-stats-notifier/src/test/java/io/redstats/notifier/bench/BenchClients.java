@@ -2,6 +2,7 @@ package io.redstats.notifier.bench;
 
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,6 +53,9 @@ final class BenchClients implements AutoCloseable {
   private final List<Loop> loops = new ArrayList<>();
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicLong closes = new AtomicLong();
+  private final AtomicLong otherTexts = new AtomicLong();
+  private final AtomicLong badFrames = new AtomicLong();
+  private final AtomicLong fragmented = new AtomicLong();
   private final Map<Integer, AtomicLong> closeCodes = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
@@ -68,6 +72,25 @@ final class BenchClients implements AutoCloseable {
 
   int failures() {
     return failures.get();
+  }
+
+  /** Text messages that were not alerts (subscribed, ack, error). */
+  long otherTexts() {
+    return otherTexts.get();
+  }
+
+  /**
+   * Frames this client cannot read: reserved bits set (an extension it did not ask for), a masked
+   * server frame, a continuation without a start, an alert without a timestamp. Must stay 0, or
+   * alerts could go uncounted.
+   */
+  long badFrames() {
+    return badFrames.get();
+  }
+
+  /** Text messages that came in more than one frame (reassembled before counting). */
+  long fragmented() {
+    return fragmented.get();
   }
 
   String closes() {
@@ -218,10 +241,14 @@ final class BenchClients implements AutoCloseable {
     }
   }
 
-  /** One connection: its channel and the bytes of a frame not complete yet (write mode). */
+  /**
+   * One connection: its channel, the bytes of a frame not complete yet (write mode), and a text
+   * message whose later fragments have not come yet (null when none).
+   */
   private static final class Connection {
     final SocketChannel channel;
     ByteBuffer buffer;
+    ByteArrayOutputStream fragments;
 
     Connection(SocketChannel channel, ByteBuffer buffer) {
       this.channel = channel;
@@ -301,7 +328,10 @@ final class BenchClients implements AutoCloseable {
       b.flip();
       while (b.remaining() >= 2) {
         int start = b.position();
-        int opcode = b.get(start) & 0x0f;
+        int first = b.get(start) & 0xff;
+        boolean fin = (first & 0x80) != 0;
+        int opcode = first & 0x0f;
+        boolean masked = (b.get(start + 1) & 0x80) != 0;
         int len = b.get(start + 1) & 0x7f;
         int header = 2;
         if (len == 126) {
@@ -317,27 +347,61 @@ final class BenchClients implements AutoCloseable {
           len = (int) b.getLong(start + 2);
           header = 10;
         }
+        if (masked) {
+          header += 4; // servers must not mask (RFC 6455 5.1); counted below, skipped whole
+        }
         if (b.remaining() < header + len) {
           break;
         }
         int payload = start + header;
-        switch (opcode) {
-          case 1 -> text(b.array(), payload, len);
-          case 9 -> pong(c, b.array(), payload, len);
-          case 8 -> closed(b.array(), payload, len);
-          default -> {}
+        if ((first & 0x70) != 0 || masked) {
+          badFrames.incrementAndGet();
+        } else {
+          frame(c, fin, opcode, b.array(), payload, len);
         }
         b.position(payload + len);
       }
       b.compact();
     }
 
+    private void frame(Connection c, boolean fin, int opcode, byte[] a, int from, int len)
+        throws IOException {
+      switch (opcode) {
+        case 1 -> {
+          if (fin) {
+            text(a, from, len);
+          } else {
+            c.fragments = new ByteArrayOutputStream();
+            c.fragments.write(a, from, len);
+          }
+        }
+        case 0 -> {
+          if (c.fragments == null) {
+            badFrames.incrementAndGet();
+            return;
+          }
+          c.fragments.write(a, from, len);
+          if (fin) {
+            byte[] whole = c.fragments.toByteArray();
+            c.fragments = null;
+            fragmented.incrementAndGet();
+            text(whole, 0, whole.length);
+          }
+        }
+        case 9 -> pong(c, a, from, len);
+        case 8 -> closed(a, from, len);
+        default -> {}
+      }
+    }
+
     private void text(byte[] a, int from, int len) {
       if (!startsWith(a, from, len, ALERT)) {
+        otherTexts.incrementAndGet();
         return;
       }
       int at = indexOf(a, from, len, TIMESTAMP);
       if (at < 0) {
+        badFrames.incrementAndGet();
         return;
       }
       long value = 0;
