@@ -1,9 +1,9 @@
 package io.redstats.api.params;
 
 import io.redstats.api.errors.BadParametersException;
+import io.redstats.contract.event.AsciiNumbers;
 import io.redstats.contract.event.FieldError;
-import io.redstats.contract.event.Red;
-import java.math.BigDecimal;
+import io.redstats.contract.event.InvalidValueException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -36,14 +36,10 @@ public final class QueryParameters {
    * Every parameter has a strict ASCII grammar, matched against the value exactly as sent: nothing
    * is stripped (String.strip() takes U+2028 as whitespace, Long.parseLong takes Arabic-Indic
    * digits), no sign where none belongs. A value that does not match is refused naming its
-   * parameter. [0-9] rather than \\d, so the patterns stay ASCII whatever flags change.
+   * parameter. [0-9] rather than \\d, so the patterns stay ASCII whatever flags change. red and
+   * client_id follow the contract's AsciiNumbers, the same rule as the notifier's min_red and
+   * client_id.
    */
-
-  /**
-   * Plain decimals only: an exponent like 1e-999999999 would make rounding to five places do a
-   * billion-digit division.
-   */
-  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
 
   /** Epoch milliseconds; the range check comes after parsing, so a sign is allowed here. */
   private static final Pattern EPOCH_MILLIS = Pattern.compile("-?[0-9]{1,19}");
@@ -53,12 +49,6 @@ public final class QueryParameters {
    * java.time parses it: its parser is ASCII-only for digits but the check keeps that a rule here.
    */
   private static final Pattern ISO_CHARACTERS = Pattern.compile("[0-9TtZz:.+-]{1,40}");
-
-  /** A positive 64-bit integer: digits only, no sign; the range is Long.parseLong's. */
-  private static final Pattern CLIENT_ID_DIGITS = Pattern.compile("[0-9]{1,19}");
-
-  /** Far more digits than the five that count; longer is a mistake, not a threshold. */
-  private static final int MAX_RED_LENGTH = 32;
 
   private static final String TIME_FORMAT =
       "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
@@ -147,38 +137,24 @@ public final class QueryParameters {
   }
 
   static Integer threshold(String value, List<FieldError> errors) {
-    if (isMissing(value)) {
-      errors.add(error(RED, "is required"));
+    try {
+      return AsciiNumbers.redThreshold(value);
+    } catch (InvalidValueException e) {
+      errors.add(error(RED, e.getMessage()));
       return null;
     }
-    if (value.length() > MAX_RED_LENGTH || !PLAIN_DECIMAL.matcher(value).matches()) {
-      errors.add(error(RED, "must be a decimal number between 0 and 1, like 0.85"));
-      return null;
-    }
-    BigDecimal fraction = new BigDecimal(value);
-    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
-      errors.add(error(RED, "must be between 0 and 1"));
-      return null;
-    }
-    return Red.toUnits(fraction);
   }
 
   static Long clientId(String value, List<FieldError> errors) {
     if (value == null) {
       return null;
     }
-    if (CLIENT_ID_DIGITS.matcher(value).matches()) {
-      try {
-        long id = Long.parseLong(value);
-        if (id > 0) {
-          return id;
-        }
-      } catch (NumberFormatException e) {
-        // beyond 2^63 - 1: reported below, like a non-positive id
-      }
+    try {
+      return AsciiNumbers.positiveLong(value);
+    } catch (InvalidValueException e) {
+      errors.add(error(CLIENT_ID, e.getMessage()));
+      return null;
     }
-    errors.add(error(CLIENT_ID, "must be a positive 64-bit integer"));
-    return null;
   }
 
   private static Step step(String value, List<FieldError> errors) {

@@ -81,6 +81,18 @@ class QueryParametersTest {
   }
 
   @Test
+  void thresholdAndClientIdRefusalsSayWhatIsWrong() {
+    assertThat(messagesOf(() -> QueryParameters.stats("0", "1", "", null)))
+        .containsExactly("is required");
+    assertThat(messagesOf(() -> QueryParameters.stats("0", "1", "0.5\u0660", null)))
+        .containsExactly("must be a decimal number between 0 and 1, like 0.85");
+    assertThat(messagesOf(() -> QueryParameters.stats("0", "1", "1.5", null)))
+        .containsExactly("must be between 0 and 1");
+    assertThat(messagesOf(() -> QueryParameters.stats("0", "1", "0.5", "0")))
+        .containsExactly("must be a positive 64-bit integer");
+  }
+
+  @Test
   void everyNumberMustBeAsciiDigitsExactlyAsSentWithNothingStripped() {
     // Given Unicode whitespace around, and non-ASCII digits inside, otherwise good numbers
     List<String> bad =
@@ -163,11 +175,19 @@ class QueryParametersTest {
     assertThat(q.bucketCount()).isEqualTo(3);
   }
 
+  private static List<String> messagesOf(Runnable call) {
+    return refusalsOf(call).stream().map(FieldError::message).toList();
+  }
+
   private static List<String> fieldsOf(Runnable call) {
+    return refusalsOf(call).stream().map(FieldError::field).toList();
+  }
+
+  private static List<FieldError> refusalsOf(Runnable call) {
     try {
       call.run();
     } catch (BadParametersException e) {
-      return e.errors().stream().map(FieldError::field).toList();
+      return e.errors();
     }
     throw new AssertionError("expected the parameters to be refused");
   }

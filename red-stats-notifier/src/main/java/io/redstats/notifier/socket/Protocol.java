@@ -1,10 +1,11 @@
 package io.redstats.notifier.socket;
 
+import io.redstats.contract.event.AsciiNumbers;
 import io.redstats.contract.event.EventFields;
+import io.redstats.contract.event.InvalidValueException;
 import io.redstats.contract.event.Red;
 import io.redstats.contract.event.StatEvent;
 import java.math.BigDecimal;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,16 +24,6 @@ public final class Protocol {
   public static final String TYPE = "type";
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-  /**
-   * The grammar of the {@code red} threshold of the api's {@code GET /stats}, nothing around it:
-   * ASCII digits only, because {@code BigDecimal} also reads other scripts' digits (U+0660 is 0),
-   * and no exponent, because rounding 1e-999999999 to five places is a billion-digit division.
-   */
-  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
-
-  /** Far more digits than the five that count; longer is a mistake, not a threshold. */
-  private static final int MAX_MIN_RED_LENGTH = 32;
 
   private Protocol() {}
 
@@ -97,19 +88,18 @@ public final class Protocol {
   }
 
   /**
-   * The threshold of a {@code min_red} query parameter, in units.
+   * The threshold of a {@code min_red} query parameter, in units: the same grammar as the api's
+   * {@code red} ({@link AsciiNumbers#redThreshold}).
    *
    * @throws ProtocolException when it is missing, not a plain ASCII decimal like 0.85, or outside
    *     [0, 1]
    */
   public static int parseMinRedParameter(String value) {
-    if (value == null || value.isEmpty()) {
-      throw new ProtocolException(MIN_RED, "is required");
+    try {
+      return AsciiNumbers.redThreshold(value);
+    } catch (InvalidValueException e) {
+      throw new ProtocolException(MIN_RED, e.getMessage());
     }
-    if (value.length() > MAX_MIN_RED_LENGTH || !PLAIN_DECIMAL.matcher(value).matches()) {
-      throw new ProtocolException(MIN_RED, "must be a decimal number between 0 and 1, like 0.85");
-    }
-    return toUnits(new BigDecimal(value));
   }
 
   /**
@@ -143,7 +133,7 @@ public final class Protocol {
 
   private static int toUnits(BigDecimal fraction) {
     if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
-      throw new ProtocolException(MIN_RED, "must be between 0 and 1");
+      throw new ProtocolException(MIN_RED, AsciiNumbers.NOT_A_FRACTION);
     }
     return Red.toUnits(fraction);
   }

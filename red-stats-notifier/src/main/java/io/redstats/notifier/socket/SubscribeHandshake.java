@@ -1,5 +1,7 @@
 package io.redstats.notifier.socket;
 
+import io.redstats.contract.event.AsciiNumbers;
+import io.redstats.contract.event.InvalidValueException;
 import io.redstats.notifier.feed.LiveFeed;
 import io.redstats.notifier.feed.ResumeToken;
 import io.redstats.notifier.security.AuthException;
@@ -9,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,12 +36,6 @@ final class SubscribeHandshake implements HandshakeInterceptor {
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-  /**
-   * ASCII digits only, nothing around them: {@code Long.parseLong} also takes other scripts' digits
-   * (U+0667 is 7), and trimming would drop a NUL.
-   */
-  private static final Pattern POSITIVE_LONG = Pattern.compile("[0-9]{1,19}");
 
   private final SubscriberAuthenticator authenticator;
   private final LiveFeed feed;
@@ -88,21 +83,15 @@ final class SubscribeHandshake implements HandshakeInterceptor {
         caller.expiresAt());
   }
 
+  /** Absent or empty: no client named; else ASCII digits only, the api's client_id grammar. */
   static Long clientIdParameter(String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }
     try {
-      if (!POSITIVE_LONG.matcher(value).matches()) {
-        throw new NumberFormatException(value);
-      }
-      long id = Long.parseLong(value);
-      if (id <= 0) {
-        throw new ProtocolException(CLIENT_ID, "must be a positive 64-bit integer");
-      }
-      return id;
-    } catch (NumberFormatException e) {
-      throw new ProtocolException(CLIENT_ID, "must be a positive 64-bit integer");
+      return AsciiNumbers.positiveLong(value);
+    } catch (InvalidValueException e) {
+      throw new ProtocolException(CLIENT_ID, e.getMessage());
     }
   }
 

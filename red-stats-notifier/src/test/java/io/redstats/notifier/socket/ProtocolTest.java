@@ -43,6 +43,19 @@ class ProtocolTest {
   }
 
   @Test
+  void minRedParameterRefusalsSayWhatIsWrong() {
+    assertThatThrownBy(() -> Protocol.parseMinRedParameter(""))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("is required");
+    assertThatThrownBy(() -> Protocol.parseMinRedParameter("1.00001"))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("must be between 0 and 1");
+    assertThatThrownBy(() -> Protocol.parseThresholdChange("{\"min_red\":1.5}"))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("must be between 0 and 1");
+  }
+
+  @Test
   void minRedParameterTakesOnlyPlainAsciiDecimals() {
     assertThat(Protocol.parseMinRedParameter(".5")).isEqualTo(50_000);
     assertThat(Protocol.parseMinRedParameter("1.")).isEqualTo(100_000);

@@ -1,6 +1,7 @@
 package io.redstats.notifier.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redstats.contract.auth.JwtSupport;
@@ -73,6 +74,21 @@ class SubscribeHandshakeTest {
         handshake("min_red=0.5&client_id=%D9%A7&access_token=" + token);
 
     assertRefused(response, "client_id");
+  }
+
+  @Test
+  void clientIdIsAbsentWhenEmptyAndOtherwiseAPositive64BitInteger() {
+    assertThat(SubscribeHandshake.clientIdParameter(null)).isNull();
+    assertThat(SubscribeHandshake.clientIdParameter("")).isNull();
+    assertThat(SubscribeHandshake.clientIdParameter("7")).isEqualTo(7L);
+    for (String bad : new String[] {"0", "-7", "+7", "9223372036854775808", "7 "}) {
+      assertThatThrownBy(() -> SubscribeHandshake.clientIdParameter(bad))
+          .as(bad)
+          .isInstanceOf(ProtocolException.class)
+          .hasMessage("must be a positive 64-bit integer")
+          .extracting(e -> ((ProtocolException) e).field())
+          .isEqualTo("client_id");
+    }
   }
 
   @Test
