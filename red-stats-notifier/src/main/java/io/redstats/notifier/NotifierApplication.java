@@ -1,5 +1,6 @@
 package io.redstats.notifier;
 
+import io.redstats.notifier.socket.SocketConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class NotifierApplication {
 
   public static void main(String[] args) {
+    SocketConfig.useSmallWebSocketBuffers();
     SpringApplication.run(NotifierApplication.class, args);
   }
 }

@@ -51,6 +51,7 @@ final class AlertSession implements ReplayListener {
   private final Subscriber subscriber;
   private final SocketProperties properties;
   private final Executor senders;
+  private final Executor closers;
   private final AlertMetrics metrics;
 
   /**
@@ -85,12 +86,14 @@ final class AlertSession implements ReplayListener {
       int minRedUnits,
       SocketProperties properties,
       Executor senders,
+      Executor closers,
       AlertMetrics metrics) {
     this.socket = socket;
     this.subscriber = subscriber;
     this.minRedUnits = minRedUnits;
     this.properties = properties;
     this.senders = senders;
+    this.closers = closers;
     this.metrics = metrics;
     this.queue = new LinkedBlockingQueue<>(properties.sendQueueCapacity());
     this.batch = batchingSender(socket);
@@ -347,7 +350,7 @@ final class AlertSession implements ReplayListener {
   }
 
   /**
-   * Drops what is queued and closes from a sender thread (a close may wait for a blocked write).
+   * Drops what is queued and closes on a thread of its own (a close may wait for a blocked write).
    */
   void closeWith(CloseStatus status) {
     synchronized (this) {
@@ -359,7 +362,7 @@ final class AlertSession implements ReplayListener {
     }
     queue.clear();
     cancelExpiryTimer();
-    senders.execute(() -> closeNow(status));
+    closers.execute(() -> closeNow(status));
   }
 
   /** Marks the session gone once the socket closed; nothing more is queued or sent. */

@@ -7,7 +7,6 @@ import io.redstats.notifier.subscription.ConnectionLog;
 import jakarta.websocket.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -43,7 +42,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
   private final ReplayService replay;
   private final ConnectionLog connections;
   private final SocketProperties properties;
-  private final Executor senders;
+  private final AlertSenders senders;
   private final Map<String, AlertSession> sessions;
   private final AlertMetrics metrics;
   private final TokenExpiry expiry;
@@ -54,7 +53,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       ReplayService replay,
       ConnectionLog connections,
       SocketProperties properties,
-      Executor senders,
+      AlertSenders senders,
       Map<String, AlertSession> sessions,
       AlertMetrics metrics,
       TokenExpiry expiry) {
@@ -80,7 +79,14 @@ final class AlertSocketHandler extends TextWebSocketHandler {
         (SubscribeRequest) socket.getAttributes().get(SubscribeRequest.ATTRIBUTE);
     Subscriber subscriber = request.subscriber();
     AlertSession session =
-        new AlertSession(socket, subscriber, request.minRedUnits(), properties, senders, metrics);
+        new AlertSession(
+            socket,
+            subscriber,
+            request.minRedUnits(),
+            properties,
+            senders,
+            senders.closers(),
+            metrics);
     sessions.put(socket.getId(), session);
     session.connectionId(
         connections.opened(

@@ -19,6 +19,8 @@ import org.springframework.util.unit.DataSize;
  *     autotuning (up to 4 MB on Linux), so a stuck client holds at most this much kernel memory on
  *     top of its queue and falls behind its queue soon; 256 KB still fills a 100 Mbit/s link at 20
  *     ms round trip.
+ * @param senderThreads sender loops writing to sockets; 0 means one per core. Writing is mostly
+ *     system calls, so more loops than cores only add switching.
  */
 @ConfigurationProperties("redstats.notifier")
 public record SocketProperties(
@@ -26,4 +28,5 @@ public record SocketProperties(
     @DefaultValue("20s") Duration sendTimeout,
     @DefaultValue("20s") Duration pingInterval,
     @DefaultValue("60s") Duration pongTimeout,
-    @DefaultValue("256KB") DataSize socketSendBuffer) {}
+    @DefaultValue("256KB") DataSize socketSendBuffer,
+    @DefaultValue("0") int senderThreads) {}

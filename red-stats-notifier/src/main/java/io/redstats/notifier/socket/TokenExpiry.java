@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes each stream when the token it was opened with expires. A token is checked once, at the
  * handshake; without this a socket would outlive its token by as long as the client keeps it open.
- * One timer thread for the node: a close only queues work for a sender thread.
+ * One timer thread for the node: a close only hands the work to another thread.
  */
 final class TokenExpiry implements AutoCloseable {
 

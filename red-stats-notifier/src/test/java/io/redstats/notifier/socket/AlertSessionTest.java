@@ -44,12 +44,14 @@ class AlertSessionTest {
             Duration.ofSeconds(1),
             Duration.ofSeconds(20),
             pongTimeout,
-            DataSize.ofKilobytes(256));
+            DataSize.ofKilobytes(256),
+            0);
     return new AlertSession(
         socket,
         new Subscriber(CLIENT, CLIENT),
         50_000,
         properties,
+        senders,
         senders,
         new AlertMetrics(new SimpleMeterRegistry(), new ConcurrentHashMap<>()));
   }
