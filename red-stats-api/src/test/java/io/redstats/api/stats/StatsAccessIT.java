@@ -117,7 +117,12 @@ class StatsAccessIT extends ApiTestSupport {
     Answer answer = get("/stats?" + RANGE, null);
 
     assertThat(answer.status()).isEqualTo(401);
-    assertThat(answer.raw().headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(answer.raw().headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer").doesNotContain("error="));
+    assertThat(message(answer))
+        .isEqualTo(
+            "a valid bearer token is required: Full authentication is required to access"
+                + " this resource");
   }
 
   @Test
@@ -126,7 +131,12 @@ class StatsAccessIT extends ApiTestSupport {
         new io.redstats.contract.auth.TokenMinter("some-other-secret-0123456789abcdefgh")
             .mint("x", CLIENT_A, List.of("query"), java.time.Duration.ofMinutes(5));
 
-    assertThat(get("/stats?" + RANGE, forged).status()).isEqualTo(401);
+    Answer answer = get("/stats?" + RANGE, forged);
+
+    assertThat(answer.status()).isEqualTo(401);
+    assertThat(answer.raw().headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
+    assertThat(message(answer)).startsWith("a valid bearer token is required: ");
   }
 
   @Test
@@ -134,6 +144,10 @@ class StatsAccessIT extends ApiTestSupport {
     Answer answer = get("/stats?" + RANGE, token(CLIENT_A, "subscribe", "ingest"));
 
     assertThat(answer.status()).isEqualTo(403);
+    assertThat(answer.raw().headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"insufficient_scope\""));
+    assertThat(message(answer))
+        .isEqualTo("this token lacks the scope for this endpoint (query or admin)");
   }
 
   @Test
@@ -200,6 +214,11 @@ class StatsAccessIT extends ApiTestSupport {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.body().get("paths").has("/stats")).isTrue();
     assertThat(answer.body().get("paths").has("/stats/series")).isTrue();
+  }
+
+  private static String message(Answer answer) {
+    assertThat(answer.body().get("errors")).hasSize(1);
+    return answer.body().get("errors").get(0).get("message").asString();
   }
 
   private static List<String> fields(JsonNode body) {

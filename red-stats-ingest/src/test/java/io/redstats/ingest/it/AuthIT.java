@@ -29,7 +29,9 @@ class AuthIT extends IngestITSupport {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-    assertThat(response.body()).startsWith("{\"errors\":[{\"message\":");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.body())
+        .isEqualTo("{\"errors\":[{\"message\":\"a bearer token is required\"}]}");
     assertThat(kafka().raw(Set.of(id))).isZero();
   }
 
@@ -40,7 +42,10 @@ class AuthIT extends IngestITSupport {
         post("application/json", anEvent(id), token(Scopes.QUERY, Scopes.SUBSCRIBE));
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.body()).contains("lacks the scope");
+    assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"errors\":[{\"message\":\"the token lacks the scope this endpoint needs\"}]}");
     assertThat(kafka().raw(Set.of(id))).isZero();
   }
 
@@ -75,6 +80,9 @@ class AuthIT extends IngestITSupport {
     HttpResponse<String> response = post("application/json", anEvent(freshImageId()), forged);
 
     assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(response.body())
+        .startsWith("{\"errors\":[{\"message\":\"a valid bearer token is required: ");
   }
 
   @Test

@@ -331,9 +331,17 @@ class AlertStreamIT {
                 assertThat(r.get("node_id").stringValue()).isEqualTo("stream-node");
                 assertThat(r.get("active").booleanValue()).isTrue();
               });
-      assertThat(get("/admin/subscriptions", Stack.clientToken(client)).statusCode())
-          .isEqualTo(403);
-      assertThat(get("/admin/subscriptions", null).statusCode()).isEqualTo(401);
+      // Spring's own refusals here: status and WWW-Authenticate, no body
+      HttpResponse<String> forbidden = get("/admin/subscriptions", Stack.clientToken(client));
+      assertThat(forbidden.statusCode()).isEqualTo(403);
+      assertThat(forbidden.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"insufficient_scope\""));
+      assertThat(forbidden.body()).isEmpty();
+      HttpResponse<String> unauthorized = get("/admin/subscriptions", null);
+      assertThat(unauthorized.statusCode()).isEqualTo(401);
+      assertThat(unauthorized.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
+      assertThat(unauthorized.body()).isEmpty();
       assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
     }
   }
