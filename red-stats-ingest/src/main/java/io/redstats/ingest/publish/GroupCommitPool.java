@@ -121,6 +121,7 @@ final class GroupCommitPool implements AutoCloseable {
 
   /** Joins the accepting transaction, or begins one on an idle lane; returns with the lane. */
   private Joined join(int records, long deadline) {
+    long start = System.nanoTime();
     lock.lock();
     try {
       while (true) {
@@ -138,6 +139,7 @@ final class GroupCommitPool implements AutoCloseable {
             accepting = null;
             lane.wake.signal();
           }
+          metrics.laneWaited(System.nanoTime() - start);
           return new Joined(lane, txn);
         }
         if (lanes.stream().allMatch(l -> l.unreachable)) {
@@ -376,7 +378,9 @@ final class GroupCommitPool implements AutoCloseable {
         return;
       }
       try {
+        long start = System.nanoTime();
         producer.commitTransaction();
+        metrics.commitTook(System.nanoTime() - start);
         metrics.committed(txn);
         txn.outcome.complete(null);
         ready();

@@ -3,6 +3,8 @@ package io.redstats.ingest.publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 
 /** How the group-commit transactions end, and how many requests and records each carried. */
 final class PublishMetrics {
@@ -13,6 +15,8 @@ final class PublishMetrics {
   private final Counter replacements;
   private final DistributionSummary requests;
   private final DistributionSummary records;
+  private final Timer commit;
+  private final Timer laneWait;
 
   PublishMetrics(MeterRegistry registry) {
     this.committed = outcome(registry, "committed");
@@ -30,6 +34,18 @@ final class PublishMetrics {
     this.records =
         DistributionSummary.builder("redstats.publish.transaction.records")
             .description("records in one transaction")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.commit =
+        Timer.builder("redstats.publish.commit")
+            .description("how long Kafka took to commit a transaction (commitTransaction)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.laneWait =
+        Timer.builder("redstats.publish.lane.wait")
+            .description(
+                "how long a request waited for a transaction to join (every producer busy"
+                    + " committing)")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
   }
@@ -56,6 +72,14 @@ final class PublishMetrics {
   void uncertain(Transaction txn) {
     uncertain.increment();
     sizes(txn);
+  }
+
+  void commitTook(long nanos) {
+    commit.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void laneWaited(long nanos) {
+    laneWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void replaced() {

@@ -143,12 +143,11 @@ class GroupCommitPoolTest {
     assertThat(transactionalIds).containsExactly("test-node-0");
   }
 
-  @Test
-  void requestsArrivingWhileABatchIsStillSendingShareItsCommit() throws Exception {
-    // Given a producer on which sending image 1 takes 300 ms (a big batch on a busy box)
+  /** A pool whose producers take 300 ms to send image 1 (a big batch on a busy box). */
+  private void startWithSlowImageOne(List<String> lanes) throws InterruptedException {
     pool =
         new GroupCommitPool(
-            List.of("test-node-0"),
+            lanes,
             id -> {
               MockProducer<Long, StatEvent> producer =
                   new MockProducer<>(
@@ -173,7 +172,19 @@ class GroupCommitPoolTest {
             properties(Duration.ofSeconds(30), Duration.ofMillis(5), 20_000),
             metrics);
     pool.start();
-    awaitFirstProducer();
+    long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while ((producers.size() < lanes.size()
+            || !producers.stream().allMatch(MockProducer::transactionInitialized))
+        && System.nanoTime() < waitUntil) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(50);
+  }
+
+  @Test
+  void requestsArrivingWhileABatchIsStillSendingShareItsCommit() throws Exception {
+    // Given one lane, on which sending image 1 takes 300 ms
+    startWithSlowImageOne(List.of("test-node-0"));
 
     // When a second request arrives while the first is still sending
     ExecutorService clients = Executors.newFixedThreadPool(2);
@@ -184,7 +195,7 @@ class GroupCommitPoolTest {
     quick.get();
     clients.shutdown();
 
-    // Then both were committed in one transaction
+    // Then both were committed in one transaction (joining beat waiting for the only lane)
     assertThat(metrics.count("committed")).isEqualTo(1);
     assertThat(requestsPerTransaction()).isEqualTo(2);
     assertThat(keys(producers.get(0).history())).containsExactlyInAnyOrder(1L, 2L);
