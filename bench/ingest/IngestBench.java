@@ -79,6 +79,9 @@ public final class IngestBench {
   private static void freshness(
       String ingest, String token, String clickhouse, String database, int count)
       throws Exception {
+    // Warm-up, not counted: the node under test has just started, and the first events through a
+    // JVM that has not compiled the path yet say nothing about a running service.
+    measureFreshness(ingest, token, clickhouse, database, Math.max(20, count / 2));
     List<Long> fresh = measureFreshness(ingest, token, clickhouse, database, count);
     System.out.printf(Locale.ROOT, "freshness.samples=%d%n", fresh.size());
     System.out.printf(Locale.ROOT, "freshness.p50_ms=%d%n", percentile(fresh, 0.50));

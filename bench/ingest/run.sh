@@ -11,6 +11,12 @@ WRK_CONNECTIONS=${WRK_CONNECTIONS:-16}
 # JFR=1 records the ingest node's CPU samples during parts 1-2 into <results>/ingest.jfr
 FRESHNESS_EVENTS=${FRESHNESS_EVENTS:-300}
 START_TIMEOUT=${START_TIMEOUT:-300} # seconds an ingest node may take to come up (a busy shared box is slow)
+# INGEST_SPRING_ARGS: extra Spring arguments for every ingest node, for tuning runs, e.g.
+#   INGEST_SPRING_ARGS="--redstats.publish.producers=6 --redstats.publish.commit-interval=5ms"
+read -r -a EXTRA_INGEST_ARGS <<<"${INGEST_SPRING_ARGS:-}"
+# Single-event path at saturation: enough connections that neither endpoint waits on latency.
+SATURATED_CONNECTIONS=${SATURATED_CONNECTIONS:-128}
+WRK_WARMUP=${WRK_WARMUP:-5} # seconds of each wrk warm-up
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/ingest"
@@ -33,7 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar 2>/dev/null | grep -v original | head -1 || true)
+# INGEST_JAR: the service jar to measure (default: the module's build output, built if missing).
+JAR=${INGEST_JAR:-$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar 2>/dev/null | grep -v original | head -1 || true)}
 if [[ -z "$JAR" ]]; then
   (cd "$ROOT" && mvn -B -q -pl red-stats-ingest package -DskipTests)
   JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar | grep -v original | head -1)
@@ -57,7 +64,7 @@ start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
     --redstats.security.jwt-secret="$SECRET" \
     --redstats.dedup.state-dir="$DIR/dedup-state" \
-    --redstats.ingest.bench-noop-endpoint=true "$@" >"$DIR/ingest-$name.log" 2>&1 &
+    --redstats.ingest.bench-noop-endpoint=true "${EXTRA_INGEST_ARGS[@]}" "$@" >"$DIR/ingest-$name.log" 2>&1 &
   INGEST_PID=$!
   echo "$INGEST_PID" >"$DIR/ingest.pid"
   for _ in $(seq 1 "$START_TIMEOUT"); do
@@ -85,7 +92,13 @@ publish_metrics() { # PREFIX: how the group commit went on the running node (tra
     /^redstats_publish_transaction_requests_sum/ {rs=$NF}
     /^redstats_publish_transaction_requests_count/ {rc=$NF}
     /^redstats_publish_transaction_records_sum/ {es=$NF}
+    /^redstats_publish_commit_seconds\{quantile="0.5"/ {c50=$NF * 1000}
+    /^redstats_publish_commit_seconds\{quantile="0.99"/ {c99=$NF * 1000}
+    /^redstats_publish_lane_wait_seconds\{quantile="0.5"/ {w50=$NF * 1000}
+    /^redstats_publish_lane_wait_seconds\{quantile="0.99"/ {w99=$NF * 1000}
     END { printf "%s.transactions_committed=%d\n%s.transactions_aborted=%d\n", p, c, p, a
+          printf "%s.commit_p50_ms=%.1f\n%s.commit_p99_ms=%.1f\n", p, c50, p, c99
+          printf "%s.lane_wait_p50_ms=%.1f\n%s.lane_wait_p99_ms=%.1f\n", p, w50, p, w99
           if (rc > 0) printf "%s.requests_per_transaction=%.1f\n%s.records_per_transaction=%.0f\n", p, rs / rc, p, es / rc }' \
     "$DIR/prometheus-$1.txt"
 }
@@ -106,20 +119,30 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
 
   # 2. Single-event path: the same wrk load against POST /stats and against the no-op endpoint of
   #    the same server (same security, same body reading); warm-up first, then alternating runs so
-  #    a load spike from elsewhere on the machine hits both alike.
+  #    a load spike from elsewhere on the machine hits both alike. Twice: with WRK_CONNECTIONS
+  #    (16: a 202 waits for its Kafka commit, so this is bound by that latency) and with
+  #    SATURATED_CONNECTIONS (enough requests in flight that both endpoints are bound by CPU: the
+  #    capacity of the node, group commit sharing each commit among many requests).
   export TOKEN
-  wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
-  wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
-  for path in bench/noop stats bench/noop stats; do
-    out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
-    name=$([[ $path == stats ]] && echo stats || echo noop)
-    echo "$out" >>"$DIR/wrk-$name.txt"
-    echo "single.$name.requests_per_s=$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
-    echo "single.$name.p50=$(echo "$out" | awk '$1=="50%" {print $2}')"
-    echo "single.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
-    echo "single.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
-  done
+  single_runs() { # PREFIX CONNECTIONS
+    local prefix=$1 conns=$2 path out name
+    wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
+    wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
+    echo "$prefix.connections=$conns"
+    for path in bench/noop stats bench/noop stats; do
+      out=$(wrk -t2 -c"$conns" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
+      name=$([[ $path == stats ]] && echo stats || echo noop)
+      echo "$out" >>"$DIR/wrk-$prefix-$name.txt"
+      echo "$prefix.$name.requests_per_s=$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+      echo "$prefix.$name.p50=$(echo "$out" | awk '$1=="50%" {print $2}')"
+      echo "$prefix.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
+      echo "$prefix.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
+    done
+  }
+  single_runs single "$WRK_CONNECTIONS"
   publish_metrics single.publish # cumulative: batch and single parts together
+  single_runs single_saturated "$SATURATED_CONNECTIONS"
+  publish_metrics single_saturated.publish
   [[ -n "${JFR:-}" ]] && jcmd "$INGEST_PID" JFR.stop name=bench >/dev/null
   stop_ingest
 
@@ -138,6 +161,8 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   stop_ingest
 } | tee "$DIR/results.txt"
 
-awk -F= '/single.stats.requests_per_s/ {s+=$2} /single.noop.requests_per_s/ {n+=$2}
-  END { if (n > 0) printf "single.ratio=%.2f\n", s / n }' "$DIR/results.txt" | tee -a "$DIR/results.txt"
+for prefix in single single_saturated; do
+  awk -F= -v p="$prefix" '$1 == p ".stats.requests_per_s" {s+=$2} $1 == p ".noop.requests_per_s" {n+=$2}
+    END { if (n > 0) printf "%s.ratio=%.2f\n", p, s / n }' "$DIR/results.txt" | tee -a "$DIR/results.txt"
+done
 echo "results and logs: $DIR" >&2

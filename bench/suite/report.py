@@ -193,20 +193,25 @@ def ingest_figures(out, mode):
                out.num("batch.ratio") or ratio_of(out.num("batch.http_events_per_s"),
                                                    out.num("batch.producer_events_per_s")),
                (">=", 0.6, "≥ 0.6"), note="baseline: a plain Kafka producer, same records"),
-        figure(b, "ingest single event: requests/s of `POST /stats`",
-               out.mean("single.stats.requests_per_s"), "req/s",
-               out.mean("single.noop.requests_per_s"),
-               out.num("single.ratio") or ratio_of(out.mean("single.stats.requests_per_s"),
-                                                    out.mean("single.noop.requests_per_s")),
-               (">=", 0.7, "≥ 0.7"), note="baseline: a no-op endpoint of the same server",
-               shown=with_p99(out.mean("single.stats.requests_per_s"), "req/s",
-                              out.mean("single.stats.p99")),
-               baseline_shown=with_p99(out.mean("single.noop.requests_per_s"), "req/s",
-                                       out.mean("single.noop.p99"))),
+        *[single_figure(out, prefix, label) for prefix, label in (
+            ("single", "ingest single event: requests/s of `POST /stats`, {c} connections"
+                       " (latency-bound: each 202 waits for its commit)"),
+            ("single_saturated", "ingest single event at saturation: requests/s of"
+                                 " `POST /stats`, {c} connections (CPU-bound)"))],
         figure(b, "sink freshness: 202 → row visible in ClickHouse, p99", fresh_p99, "ms",
                target=("<", 1000, "< 1 000 ms"), on="value",
                shown=fmt(fresh_p99, "ms") + (f" ({', '.join(extra)})" if extra else "")),
     ]
+
+
+def single_figure(out, prefix, label):
+    stats, noop = out.mean(prefix + ".stats.requests_per_s"), out.mean(prefix + ".noop.requests_per_s")
+    connections = out.num(prefix + ".connections")
+    return figure("ingest", label.format(c=fmt(connections) if connections else "?"), stats, "req/s", noop,
+                  out.num(prefix + ".ratio") or ratio_of(stats, noop),
+                  (">=", 0.7, "≥ 0.7"), note="baseline: a no-op endpoint of the same server",
+                  shown=with_p99(stats, "req/s", out.mean(prefix + ".stats.p99")),
+                  baseline_shown=with_p99(noop, "req/s", out.mean(prefix + ".noop.p99")))
 
 
 QUERY_SCENARIOS = [
