@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,10 @@ public final class ServiceProcess implements AutoCloseable {
   private final List<String> jvmOptions;
   private final Process process;
   private final Path log;
+  private final URI health;
+
+  /** When {@link #healthTimeout} runs out, counted from the launch. */
+  private final long healthDeadline;
 
   private ServiceProcess(
       String name,
@@ -76,6 +81,9 @@ public final class ServiceProcess implements AutoCloseable {
     this.jvmOptions = jvmOptions;
     this.process = process;
     this.log = log;
+    this.health =
+        URI.create("http://127.0.0.1:" + properties.get("server.port") + "/actuator/health");
+    this.healthDeadline = System.nanoTime() + healthTimeout.toNanos();
   }
 
   /**
@@ -116,6 +124,26 @@ public final class ServiceProcess implements AutoCloseable {
       Map<String, String> properties,
       Duration healthTimeout,
       List<String> jvmOptions) {
+    return launch(name, jar, properties, healthTimeout, jvmOptions).awaitHealthy();
+  }
+
+  /**
+   * Starts JAR and returns at once, before it is up: launch several, then wait for all of them with
+   * {@link #awaitHealthy(Collection)}, so that their start-ups overlap. HEALTH_TIMEOUT counts from
+   * now.
+   */
+  public static ServiceProcess launch(
+      String name, Path jar, Map<String, String> properties, Duration healthTimeout) {
+    return launch(name, jar, properties, healthTimeout, TEST_JVM_OPTIONS);
+  }
+
+  /** {@link #launch(String, Path, Map, Duration)} with JVM options of the caller's choosing. */
+  public static ServiceProcess launch(
+      String name,
+      Path jar,
+      Map<String, String> properties,
+      Duration healthTimeout,
+      List<String> jvmOptions) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(jar + " does not exist (package the service first)");
     }
@@ -126,11 +154,33 @@ public final class ServiceProcess implements AutoCloseable {
     Map<String, String> copy = new LinkedHashMap<>(properties);
     Path log = newLogFile(name);
     List<String> options = List.copyOf(jvmOptions);
-    Process process = launch(jar, options, copy, log);
-    ServiceProcess service =
-        new ServiceProcess(name, jar, copy, healthTimeout, options, process, log);
-    service.awaitHealthy(Integer.parseInt(port));
-    return service;
+    Process process = exec(jar, options, copy, log);
+    return new ServiceProcess(name, jar, copy, healthTimeout, options, process, log);
+  }
+
+  /**
+   * Returns once {@code /actuator/health} answers UP. Throws, naming the service and showing its
+   * log tail, when it exits first or its health timeout runs out (then it is killed).
+   */
+  public ServiceProcess awaitHealthy() {
+    awaitHealthy(List.of(this));
+    return this;
+  }
+
+  /**
+   * Waits until every one of SERVICES answers UP, polling them in turn. The first that exits or
+   * runs out of its health timeout ends the wait with its name and log tail (that one is killed;
+   * the others keep running, for the caller to close).
+   */
+  public static void awaitHealthy(Collection<ServiceProcess> services) {
+    List<ServiceProcess> starting = new ArrayList<>(services);
+    while (true) {
+      starting.removeIf(ServiceProcess::checkUp);
+      if (starting.isEmpty()) {
+        return;
+      }
+      Processes.sleep(POLL);
+    }
   }
 
   private static Path newLogFile(String name) {
@@ -144,7 +194,7 @@ public final class ServiceProcess implements AutoCloseable {
         .toAbsolutePath();
   }
 
-  private static Process launch(
+  private static Process exec(
       Path jar, List<String> jvmOptions, Map<String, String> properties, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -166,23 +216,22 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  private void awaitHealthy(int port) {
-    URI health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
-    long deadline = System.nanoTime() + healthTimeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name + " exited with " + process.exitValue() + " during start-up\n" + tail());
-      }
-      if (answersUp(health)) {
-        RealServers.log(name + ": pid " + pid() + " UP on port " + port + ", log " + log);
-        return;
-      }
-      Processes.sleep(POLL);
+  /** True once UP; throws when the process exited or its health timeout ran out (killing it). */
+  private boolean checkUp() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          name + " exited with " + process.exitValue() + " during start-up\n" + tail());
     }
-    kill9();
-    throw new IllegalStateException(
-        name + " did not answer UP on " + health + " within " + healthTimeout + "\n" + tail());
+    if (answersUp(health)) {
+      RealServers.log(name + ": pid " + pid() + " UP on port " + health.getPort() + ", log " + log);
+      return true;
+    }
+    if (System.nanoTime() - healthDeadline > 0) {
+      kill9();
+      throw new IllegalStateException(
+          name + " did not answer UP on " + health + " within " + healthTimeout + "\n" + tail());
+    }
+    return false;
   }
 
   private static boolean answersUp(URI health) {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -85,5 +86,52 @@ class ServiceProcessIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exited with 3")
         .hasMessageContaining("fake service refuses to start");
+  }
+
+  @Test
+  void servicesLaunchedTogetherAreAwaitedTogether() {
+    // Given two services launched without waiting
+    int firstPort = FreePorts.next();
+    int secondPort = FreePorts.next();
+    ServiceProcess first =
+        ServiceProcess.launch(
+            "fake-1", jar, Map.of("server.port", Integer.toString(firstPort)), HEALTH_TIMEOUT);
+    ServiceProcess second =
+        ServiceProcess.launch(
+            "fake-2", jar, Map.of("server.port", Integer.toString(secondPort)), HEALTH_TIMEOUT);
+    try (first;
+        second) {
+
+      // When both are awaited at once
+      ServiceProcess.awaitHealthy(List.of(first, second));
+
+      // Then both answer, each on its own port
+      assertThat(first.running()).isTrue();
+      assertThat(second.running()).isTrue();
+      assertThat(first.tail()).contains("fake service listening on " + firstPort);
+      assertThat(second.tail()).contains("fake service listening on " + secondPort);
+    }
+  }
+
+  @Test
+  void serviceThatExitsAmongSeveralIsNamedWithItsLog() {
+    // Given a healthy service and one that exits, launched together
+    ServiceProcess healthy =
+        ServiceProcess.launch(
+            "fake", jar, Map.of("server.port", Integer.toString(FreePorts.next())), HEALTH_TIMEOUT);
+    ServiceProcess failing =
+        ServiceProcess.launch(
+            "failing",
+            jar,
+            Map.of("server.port", Integer.toString(FreePorts.next()), "fail", "true"),
+            HEALTH_TIMEOUT);
+    try (healthy) {
+
+      // When both are awaited, then the wait fails naming the one that exited, with its log
+      assertThatThrownBy(() -> ServiceProcess.awaitHealthy(List.of(healthy, failing)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("failing exited with 3")
+          .hasMessageContaining("fake service refuses to start");
+    }
   }
 }
