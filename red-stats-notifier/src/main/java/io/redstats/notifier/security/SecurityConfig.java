@@ -6,16 +6,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
-import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * HTTP security: health is open; {@code /alerts} authenticates in its own handshake (it also takes
  * the token as a query parameter, for browsers); everything else wants scope admin. What every
- * service shares is in {@link BearerSecurity}; the admin endpoints' 401 and 403 are Spring's own
- * (status and {@code WWW-Authenticate}, no body).
+ * service shares is in {@link BearerSecurity}; the admin endpoints' 401 and 403 carry the JSON
+ * error body in the same words as the handshake's refusals.
  */
 @Configuration
 @EnableConfigurationProperties({SecurityProperties.class, VisibilityProperties.class})
@@ -36,7 +35,11 @@ public class SecurityConfig {
                 .permitAll()
                 .anyRequest()
                 .hasAuthority(Scopes.authority(Scopes.ADMIN)),
-        new BearerTokenAuthenticationEntryPoint(),
-        new BearerTokenAccessDeniedHandler());
+        BearerSecurity.unauthorized(
+            e ->
+                e instanceof OAuth2AuthenticationException
+                    ? "invalid token: " + e.getMessage()
+                    : "a bearer token is required"),
+        BearerSecurity.forbidden("the token lacks scope admin"));
   }
 }

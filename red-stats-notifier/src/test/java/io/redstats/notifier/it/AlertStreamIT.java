@@ -331,19 +331,33 @@ class AlertStreamIT {
                 assertThat(r.get("node_id").stringValue()).isEqualTo("stream-node");
                 assertThat(r.get("active").booleanValue()).isTrue();
               });
-      // Spring's own refusals here: status and WWW-Authenticate, no body
+      // Refusals: status, Spring's WWW-Authenticate and the JSON error body of every service
       HttpResponse<String> forbidden = get("/admin/subscriptions", Stack.clientToken(client));
       assertThat(forbidden.statusCode()).isEqualTo(403);
       assertThat(forbidden.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"insufficient_scope\""));
-      assertThat(forbidden.body()).isEmpty();
+      assertThat(errorMessage(forbidden)).isEqualTo("the token lacks scope admin");
       HttpResponse<String> unauthorized = get("/admin/subscriptions", null);
       assertThat(unauthorized.statusCode()).isEqualTo(401);
       assertThat(unauthorized.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
-      assertThat(unauthorized.body()).isEmpty();
+      assertThat(errorMessage(unauthorized)).isEqualTo("a bearer token is required");
+      HttpResponse<String> badToken = get("/admin/subscriptions", "not-a-jwt");
+      assertThat(badToken.statusCode()).isEqualTo(401);
+      assertThat(badToken.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
+      assertThat(errorMessage(badToken)).startsWith("invalid token: ");
       assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
     }
+  }
+
+  /** The one message of a refusal's {@code {"errors":[{"message":...}]}} body. */
+  private static String errorMessage(HttpResponse<String> refusal) {
+    assertThat(refusal.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    JsonNode errors = MAPPER.readTree(refusal.body()).get("errors");
+    assertThat(errors).hasSize(1);
+    return errors.get(0).get("message").stringValue();
   }
 
   private static List<JsonNode> activeRowsOf(long client) throws Exception {
