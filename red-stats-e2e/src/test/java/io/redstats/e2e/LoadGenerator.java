@@ -110,7 +110,10 @@ final class LoadGenerator implements AutoCloseable {
     this.ingestToken = stack.token(null, Scopes.INGEST);
   }
 
-  /** Subscribes everyone (waiting until each is subscribed), then starts posting and querying. */
+  /**
+   * Subscribes everyone (all connecting at once, then waiting until each is subscribed), then
+   * starts posting and querying.
+   */
   LoadGenerator start() throws InterruptedException {
     for (int i = 0; i < settings.subscribers(); i++) {
       long clientId = clientIds[i % clientIds.length];
@@ -121,7 +124,11 @@ final class LoadGenerator implements AutoCloseable {
               clientId,
               THRESHOLDS[i % THRESHOLDS.length]);
       subscribers.add(subscriber);
-      subscriber.start(SUBSCRIBE_TIMEOUT);
+      subscriber.connect();
+    }
+    long deadline = System.nanoTime() + SUBSCRIBE_TIMEOUT.toNanos();
+    for (Subscriber subscriber : subscribers) {
+      subscriber.awaitSubscribed(Duration.ofNanos(deadline - System.nanoTime()));
     }
     postingStartNanos = System.nanoTime();
     timers.scheduleAtFixedRate(this::pace, 0, PACER_TICK_MS, TimeUnit.MILLISECONDS);

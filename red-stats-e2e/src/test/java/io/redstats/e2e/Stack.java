@@ -62,6 +62,12 @@ final class Stack {
     return instance;
   }
 
+  /**
+   * Launches the five services at once, then waits until all of them are healthy (one after the
+   * other, each start-up left most of two cores idle). None needs another to be up: ingest creates
+   * the ClickHouse database and the topics, and meanwhile the api answers 503, the notifiers' feed
+   * waits for its topic and RED retries its deliveries, as when {@code ./redstats up} starts them.
+   */
   private Stack() throws Exception {
     servers = RealServers.shared();
     // A database that does not exist yet, as on a fresh server: ingest must create it.
@@ -72,36 +78,50 @@ final class Stack {
     Map<String, String> common = new HashMap<>();
     common.put("redstats.security.jwt-secret", SECRET);
     common.put("redstats.kafka.bootstrap-servers", servers.kafkaBootstrap());
+    String notifierDb = servers.postgresJdbcUrl("e2e_notifier");
+    String redDb = servers.postgresJdbcUrl("e2e_red");
 
     Map<String, String> ingestProps = withPort(common);
     ingestUrl = url(ingestProps);
     ingestProps.put("redstats.clickhouse.url", clickhouseUrl);
     ingestProps.put(
         "redstats.dedup.state-dir", Files.createTempDirectory("e2e-streams").toString());
-    launch("ingest", "red-stats-ingest", ingestProps);
 
-    String notifierDb = servers.postgresJdbcUrl("e2e_notifier");
     List<Integer> notifierPorts = new ArrayList<>();
+    Map<String, Map<String, String>> notifierProps = new LinkedHashMap<>();
     for (int node = 1; node <= 2; node++) {
       Map<String, String> props = withPort(common);
       notifierPorts.add(Integer.parseInt(props.get("server.port")));
       props.putAll(postgres(notifierDb));
       props.put("redstats.notifier.node-id", "e2e-node-" + node);
-      launch("notifier-" + node, "red-stats-notifier", props);
+      notifierProps.put("notifier-" + node, props);
     }
-    nginx = started(servers.nginx(notifierPorts));
 
     Map<String, String> apiProps = withPort(common);
     apiUrl = url(apiProps);
     apiProps.put("redstats.clickhouse.url", clickhouseUrl);
-    launch("api", "red-stats-api", apiProps);
 
     Map<String, String> redProps = withPort(common);
     redUrl = url(redProps);
-    redProps.putAll(postgres(servers.postgresJdbcUrl("e2e_red")));
+    redProps.putAll(postgres(redDb));
     redProps.put("redstats.red.ingest-urls", ingestUrl);
     redProps.put("redstats.red.producer-token", token(null, Scopes.INGEST));
-    launch("red", "red-service", redProps);
+
+    try {
+      launch("ingest", "red-stats-ingest", ingestProps);
+      notifierProps.forEach((name, props) -> launch(name, "red-stats-notifier", props));
+      launch("api", "red-stats-api", apiProps);
+      launch("red", "red-service", redProps);
+      nginx = started(servers.nginx(notifierPorts));
+      List<ServiceProcess> launched;
+      synchronized (this) {
+        launched = new ArrayList<>(services.values());
+      }
+      ServiceProcess.awaitHealthy(launched);
+    } catch (RuntimeException | Error e) {
+      close(); // the services that did start, and nginx: a failed stack leaves nothing behind
+      throw e;
+    }
   }
 
   ServiceProcess ingest() {
@@ -236,8 +256,9 @@ final class Stack {
     }
   }
 
+  /** Starts a service without waiting for it: the constructor waits for all of them at once. */
   private void launch(String name, String module, Map<String, String> props) {
-    ServiceProcess process = ServiceProcess.start(name, jar(module), props, HEALTH_TIMEOUT);
+    ServiceProcess process = ServiceProcess.launch(name, jar(module), props, HEALTH_TIMEOUT);
     synchronized (this) {
       services.put(name, process);
     }

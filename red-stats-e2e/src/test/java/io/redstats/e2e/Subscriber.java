@@ -72,8 +72,20 @@ final class Subscriber implements AutoCloseable {
 
   /** Connects (retrying) and waits for the first {@code subscribed}. */
   void start(Duration timeout) throws InterruptedException {
+    connect();
+    awaitSubscribed(timeout);
+  }
+
+  /**
+   * Starts connecting (retrying until subscribed) without waiting: see {@link #awaitSubscribed}.
+   */
+  void connect() {
     connect(generation.get());
-    if (!firstSubscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+  }
+
+  /** Waits for the first {@code subscribed} after {@link #connect()}. */
+  void awaitSubscribed(Duration timeout) throws InterruptedException {
+    if (!firstSubscribed.await(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("subscriber of client " + clientId + " never subscribed");
     }
   }

@@ -33,7 +33,8 @@ final class Verification {
   /** Once everything is in, a little longer so late duplicates (a redelivery) are seen too. */
   private static final Duration QUIET = Duration.ofSeconds(3);
 
-  private static final Duration POLL = Duration.ofSeconds(2);
+  /** Between checks while waiting: a check is one small scan, and each wait adds to a short run. */
+  private static final Duration POLL = Duration.ofMillis(500);
 
   /** The figures of one run; {@link #verified()} is the verdict. */
   record Result(
