@@ -6,6 +6,8 @@ SERVICES=(red-stats-ingest red-stats-notifier red-stats-api red-service)
 
 # Packages and installs the services (and what they share) when a jar is missing or older than
 # its sources: the stack runs the services' own jars, and red-stats-e2e resolves them from ~/.m2.
+# Then compiles the load generator, unless it was compiled since anything it is built from changed
+# (a Maven call costs 10-25 s of a short run).
 e2e_build() {
   local module jar stale=""
   for module in "${SERVICES[@]}"; do
@@ -20,9 +22,30 @@ e2e_build() {
     (cd "$ROOT" && mvn -B -q -o install -DskipTests \
       -pl red-stats-contract,red-stats-test-support,"$(IFS=,; echo "${SERVICES[*]}")") >&2
   fi
+  local stamp="$ROOT/red-stats-e2e/target/bench.stamp"
+  if [[ -z "$stale" ]] && e2e_compiled "$stamp"; then
+    echo "[build] the load generator is up to date" >&2
+    return 0
+  fi
   echo "[build] compiling the load generator" >&2
+  rm -f "$stamp"
   (cd "$ROOT" && mvn -B -q -o -pl red-stats-e2e test-compile dependency:build-classpath \
     -Dmdep.outputFile="$ROOT/red-stats-e2e/target/bench.classpath" -Dmdep.includeScope=test) >&2
+  touch "$stamp"
+}
+
+# e2e_compiled STAMP: red-stats-e2e's test classes and classpath were built (STAMP) after the last
+# change to its sources, the poms, or the two modules it compiles against (their sources and the
+# jars installed in the local Maven repository).
+e2e_compiled() {
+  local stamp="$1" m2="${HOME}/.m2/repository/io/redstats" shared=()
+  [[ -f "$stamp" && -d "$ROOT/red-stats-e2e/target/test-classes" && -s "$ROOT/red-stats-e2e/target/bench.classpath" ]] ||
+    return 1
+  [[ -d "$m2" ]] && shared=("$m2/red-stats-contract" "$m2/red-stats-test-support")
+  [[ -z "$(find "$ROOT/red-stats-e2e/src" "$ROOT/red-stats-e2e/pom.xml" "$ROOT/pom.xml" \
+    "$ROOT/red-stats-contract/src" "$ROOT/red-stats-contract/pom.xml" \
+    "$ROOT/red-stats-test-support/src" "$ROOT/red-stats-test-support/pom.xml" "${shared[@]}" \
+    -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
 # Copies the service jars into DIR: a long run must not see a jar replaced by a rebuild in the
@@ -33,9 +56,12 @@ e2e_copy_jars() {
   for module in "${SERVICES[@]}"; do
     jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar | grep -v -- '-plain.jar' | head -1)
     cp "$jar" "$dir/$module.jar"
-    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).namelist()' "$dir/$module.jar" ||
-      { echo "$jar changed while it was copied; try again" >&2; exit 1; }
   done
+  # One Python for the four (a start-up each cost seconds on a loaded machine).
+  python3 -c 'import sys, zipfile
+for jar in sys.argv[1:]:
+    zipfile.ZipFile(jar).namelist()' "$dir"/*.jar ||
+    { echo "a service jar changed while it was copied; try again" >&2; exit 1; }
 }
 
 # e2e_java MAIN_CLASS ARGS...: runs it the way failsafe would (same system properties), from the
