@@ -13,11 +13,4 @@ public record ErrorBody(List<Item> errors) {
   public static ErrorBody of(String field, String message) {
     return new ErrorBody(List.of(new Item(field, message)));
   }
-
-  /** The same body as JSON text, for filters that write before Jackson is in reach. */
-  public static String json(String message) {
-    return "{\"errors\":[{\"message\":\""
-        + message.replace("\\", "\\\\").replace("\"", "\\\"")
-        + "\"}]}";
-  }
 }
