@@ -2,6 +2,7 @@ package io.redstats.contract.auth;
 
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -11,7 +12,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * How every service verifies a RED_STATS token: HS256 with the shared secret, issuer {@value
  * TokenClaims#ISSUER}, not expired. Spring's default converter then maps {@code scope} to {@code
- * SCOPE_*} authorities.
+ * SCOPE_*} authorities. A verified token is remembered ({@link VerifiedTokens}); its time rules are
+ * checked on every use.
  */
 public final class JwtSupport {
 
@@ -23,10 +25,11 @@ public final class JwtSupport {
                 new SecretKeySpec(TokenMinter.secretBytes(secret), "HmacSHA256"))
             .macAlgorithm(MacAlgorithm.HS256)
             .build();
-    decoder.setJwtValidator(
+    OAuth2TokenValidator<Jwt> rules =
         new DelegatingOAuth2TokenValidator<>(
-            JwtValidators.createDefaultWithIssuer(TokenClaims.ISSUER)));
-    return decoder;
+            JwtValidators.createDefaultWithIssuer(TokenClaims.ISSUER));
+    decoder.setJwtValidator(rules);
+    return new VerifiedTokens(decoder, rules);
   }
 
   /** The client a token acts for, or null when it acts for none (producer, admin). */
