@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads that write to sockets: a few sender loops take sessions with something to send (their
- * drain tasks) from one queue, so a busy node runs about as many writing threads as it has cores
- * and hands work to a running loop without waking a thread per session. (A cached pool, one task
- * per session with something queued, ran ~80 threads at 30 000 alerts/s and woke one per drain.)
+ * The threads that write to sockets: a fixed number of sender loops take sessions with something to
+ * send (their drain tasks) from one queue, so a busy node runs a few writing threads per core, not
+ * one per session with something queued, and hands work to a running loop without waking a thread
+ * per session. (A cached pool, one task per session with something queued, ran ~80 threads at 30
+ * 000 alerts/s and woke one per drain.)
  *
  * <p>A write to a client that does not read blocks its loop up to {@code send-timeout}. So that
  * other sessions are unaffected, a watchdog starts one more loop every {@link #STALL_CHECK} while

@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
  *     autotuning (up to 4 MB on Linux), so a stuck client holds at most this much kernel memory on
  *     top of its queue and falls behind its queue soon; 256 KB still fills a 100 Mbit/s link at 20
  *     ms round trip.
- * @param senderThreads sender loops writing to sockets; 0 means one per core. Writing is mostly
- *     system calls, so more loops than cores only add switching.
+ * @param senderThreads sender loops writing to sockets; 0 means four per core (see {@code
+ *     SocketConfig.SENDER_LOOPS_PER_CORE})
  */
 @ConfigurationProperties("redstats.notifier")
 public record SocketProperties(
