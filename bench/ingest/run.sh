@@ -45,15 +45,25 @@ if [[ -z "$JAR" ]]; then
   (cd "$ROOT" && mvn -B -q -pl red-stats-ingest package -DskipTests)
   JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar | grep -v original | head -1)
 fi
-(cd "$ROOT" && mvn -B -q -pl red-stats-ingest dependency:build-classpath \
-  -Dmdep.outputFile="$DIR/classpath" -Dmdep.includeScope=runtime >/dev/null)
-CP="$(cat "$DIR/classpath")"
-
 KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port)
 CH_HTTP=$(free_port); CH_TCP=$(free_port); INGEST_PORT=$(free_port)
-# A benchmark wants the broker's full JIT, not the tests' quick-start C1.
-KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER" >&2
-"$ROOT/deploy/local/clickhouse.sh" start "$DIR/clickhouse" "$CH_HTTP" "$CH_TCP" >&2
+# The servers start while Maven resolves the classpath. A benchmark wants the broker's full JIT,
+# not the tests' quick-start C1.
+KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER" >&2 &
+KAFKA_START=$!
+"$ROOT/deploy/local/clickhouse.sh" start "$DIR/clickhouse" "$CH_HTTP" "$CH_TCP" >&2 &
+CLICKHOUSE_START=$!
+
+# The classpath of the bench tools, resolved again only when a pom changed since.
+CP_CACHE="$REDSTATS_HOME/bench-ingest/classpath"
+if [[ ! -s "$CP_CACHE" || -n "$(find "$ROOT/pom.xml" "$ROOT"/red-stats-*/pom.xml -newer "$CP_CACHE" 2>/dev/null)" ]]; then
+  (cd "$ROOT" && mvn -B -q -pl red-stats-ingest dependency:build-classpath \
+    -Dmdep.outputFile="$CP_CACHE" -Dmdep.includeScope=runtime >/dev/null)
+fi
+cp "$CP_CACHE" "$DIR/classpath"
+CP="$(cat "$DIR/classpath")"
+wait "$KAFKA_START" || { echo "Kafka did not start" >&2; exit 1; }
+wait "$CLICKHOUSE_START" || { echo "ClickHouse did not start" >&2; exit 1; }
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
 echo -n "$SECRET" >"$DIR/jwt-secret"
@@ -67,10 +77,10 @@ start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until
     --redstats.ingest.bench-noop-endpoint=true "${EXTRA_INGEST_ARGS[@]}" "$@" >"$DIR/ingest-$name.log" 2>&1 &
   INGEST_PID=$!
   echo "$INGEST_PID" >"$DIR/ingest.pid"
-  for _ in $(seq 1 "$START_TIMEOUT"); do
+  for _ in $(seq 1 $((START_TIMEOUT * 4))); do
     curl -fs "http://127.0.0.1:$INGEST_PORT/actuator/health" 2>/dev/null | grep -q '"UP"' && return 0
     kill -0 "$INGEST_PID" 2>/dev/null || { tail -40 "$DIR/ingest-$name.log" >&2; exit 1; }
-    sleep 1
+    sleep 0.25
   done
   echo "ingest ($name) did not come up" >&2
   exit 1
@@ -82,8 +92,11 @@ stop_ingest() {
 }
 rows() { curl -fs "http://127.0.0.1:$CH_HTTP/?query=SELECT%20count()%20FROM%20redstats.events" || echo -1; }
 
-TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H)
-ADMIN_TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H)
+java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H >"$DIR/token" &
+java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H >"$DIR/admin-token"
+wait $!
+TOKEN=$(cat "$DIR/token"); ADMIN_TOKEN=$(cat "$DIR/admin-token")
+[[ -n "$TOKEN" && -n "$ADMIN_TOKEN" ]] || { echo "could not mint the bench tokens" >&2; exit 1; }
 publish_metrics() { # PREFIX: how the group commit went on the running node (transactions, requests each)
   curl -fs -H "Authorization: Bearer $ADMIN_TOKEN" "$INGEST/actuator/prometheus" >"$DIR/prometheus-$1.txt" || return 0
   awk -v p="$1" '
@@ -153,7 +166,7 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
     now=$(rows)
     [[ "$now" == "$last" && "$now" -gt 0 ]] && break
     last=$now
-    sleep 3
+    sleep 1.5
   done
   java -Xmx512m -cp "$CP" "$HERE/IngestBench.java" freshness "$INGEST" "$TOKEN" \
     "http://127.0.0.1:$CH_HTTP" redstats "$FRESHNESS_EVENTS" 2>"$DIR/bench-freshness.log" \
