@@ -39,8 +39,11 @@ if [ -z "$JAR" ]; then
   mvn -B -q -o -pl red-stats-api package -DskipTests
   JAR="$(ls red-stats-api/target/red-stats-api-*.jar | grep -v plain | head -1)"
 fi
-CP_FILE="$(mktemp)"
-trap 'rm -f "$CP_FILE"' EXIT
-mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
+# The classpath, resolved again only when a pom changed since the last run.
+CP_FILE="red-stats-api/target/bench.classpath"
+if [ ! -s "$CP_FILE" ] || [ -n "$(find pom.xml red-stats-*/pom.xml -newer "$CP_FILE" -print 2>/dev/null | head -1)" ]; then
+  mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
+  touch "$CP_FILE" # build-classpath leaves an unchanged file alone
+fi
 java -Xmx1g -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
   "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "${REPORT:-$ROOT/bench/query/results.md}" "$LOAD_ONLY" "$COMMAND"

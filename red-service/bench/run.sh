@@ -3,8 +3,13 @@
 # Usage (from the repository root): red-service/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
-mvn -B -q -o -pl red-service test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# Maven only when a source or pom changed since the last run (it costs most of this bench's time).
+stamp=red-service/target/bench.classpath
+if [ ! -s "$stamp" ] || [ -n "$(find red-service/src red-service/pom.xml pom.xml -newer "$stamp" -print 2>/dev/null | head -1)" ]; then
+  mvn -B -q -o -pl red-service test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+  touch "$stamp" # build-classpath leaves an unchanged file alone
+fi
 cp="red-service/target/test-classes:red-service/target/classes:$(cat red-service/target/bench.classpath)"
 # One active processor: the numbers are per core.
 exec java -XX:ActiveProcessorCount=1 -cp "$cp" io.redstats.red.bench.RedBench
