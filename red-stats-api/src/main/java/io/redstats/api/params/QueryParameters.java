@@ -4,9 +4,7 @@ import io.redstats.api.errors.BadParametersException;
 import io.redstats.contract.event.AsciiNumbers;
 import io.redstats.contract.event.FieldError;
 import io.redstats.contract.event.InvalidValueException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import io.redstats.contract.event.IsoTimestamps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -38,21 +36,12 @@ public final class QueryParameters {
    * digits), no sign where none belongs. A value that does not match is refused naming its
    * parameter. [0-9] rather than \\d, so the patterns stay ASCII whatever flags change. red and
    * client_id follow the contract's AsciiNumbers, the same rule as the notifier's min_red and
-   * client_id.
+   * client_id; an ISO-8601 from or to follows the contract's IsoTimestamps, the same rule as an
+   * event's timestamp at ingest.
    */
 
   /** Epoch milliseconds; the range check comes after parsing, so a sign is allowed here. */
   private static final Pattern EPOCH_MILLIS = Pattern.compile("-?[0-9]{1,19}");
-
-  /**
-   * The characters ISO-8601 with an offset can use (2026-11-23T10:00:00.123+08:00), checked before
-   * java.time parses it: its parser is ASCII-only for digits but the check keeps that a rule here.
-   */
-  private static final Pattern ISO_CHARACTERS = Pattern.compile("[0-9TtZz:.+-]{1,40}");
-
-  private static final String TIME_FORMAT =
-      "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
-          + " like 2026-11-23T10:00:00.123+08:00";
 
   private QueryParameters() {}
 
@@ -104,9 +93,11 @@ public final class QueryParameters {
       errors.add(error(name, "is required"));
       return null;
     }
-    Long millis = epochMillis(value);
-    if (millis == null) {
-      errors.add(error(name, TIME_FORMAT));
+    long millis;
+    try {
+      millis = epochMillis(value);
+    } catch (InvalidValueException e) {
+      errors.add(error(name, e.getMessage()));
       return null;
     }
     if (millis < 0 || millis > MAX_EPOCH_MS) {
@@ -116,23 +107,15 @@ public final class QueryParameters {
     return millis;
   }
 
-  private static Long epochMillis(String value) {
-    if (EPOCH_MILLIS.matcher(value).matches()) {
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    if (!ISO_CHARACTERS.matcher(value).matches()) {
-      return null;
+  private static long epochMillis(String value) throws InvalidValueException {
+    if (!EPOCH_MILLIS.matcher(value).matches()) {
+      return IsoTimestamps.epochMillis(value);
     }
     try {
-      return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toInstant()
-          .toEpochMilli();
-    } catch (DateTimeParseException | ArithmeticException e) {
-      return null;
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      // beyond 64 bits: the same words as any other value in neither form
+      throw new InvalidValueException(IsoTimestamps.NOT_A_TIMESTAMP);
     }
   }
 

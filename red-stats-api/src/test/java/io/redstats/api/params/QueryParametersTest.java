@@ -46,6 +46,35 @@ class QueryParametersTest {
   }
 
   @Test
+  void aTimeInNeitherFormIsRefusedInTheWordsIngestUsesForAnEventsTimestamp() {
+    String words =
+        "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
+            + " like 2026-11-23T10:00:00.123+08:00";
+    for (String time :
+        List.of(
+            "2026-11-23T10:00:00",
+            "yesterday",
+            "9999999999999999999",
+            "99999999999999999999",
+            "1.5",
+            "+1")) {
+      assertThat(messagesOf(() -> QueryParameters.stats(time, "1", "0.5", null)))
+          .as("from=%s", time)
+          .containsExactly(words);
+    }
+  }
+
+  @Test
+  void takesEveryIsoFormIngestTakesForAnEventsTimestamp() {
+    // A padded, signed year with nine fraction digits and an offset with seconds: 45 characters
+    StatsQuery q =
+        QueryParameters.stats(
+            "+0000002026-11-23T10:00:00.123456789+08:00:00", "1795399200124", "0.5", null);
+
+    assertThat(q.fromMs()).isEqualTo(1_795_399_200_123L);
+  }
+
+  @Test
   void refusesAReversedOrEmptyRangeNamingTo() {
     assertThat(fieldsOf(() -> QueryParameters.stats("2000", "1000", "0.5", null)))
         .containsExactly("to");

@@ -7,9 +7,6 @@ import static io.redstats.contract.event.EventFields.TIMESTAMP;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -87,12 +84,7 @@ public final class EventValidator {
     }
     Long millis = epochMillis(value);
     if (millis == null) {
-      errors.add(
-          FieldError.of(
-              index,
-              TIMESTAMP,
-              "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
-                  + " like 2026-11-23T10:00:00.123+08:00"));
+      errors.add(FieldError.of(index, TIMESTAMP, IsoTimestamps.NOT_A_TIMESTAMP));
       return null;
     }
     String problem = window.problemWith(millis);
@@ -111,10 +103,8 @@ public final class EventValidator {
       return null;
     }
     try {
-      return OffsetDateTime.parse(value.stringValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toInstant()
-          .toEpochMilli();
-    } catch (DateTimeParseException | ArithmeticException e) {
+      return IsoTimestamps.epochMillis(value.stringValue());
+    } catch (InvalidValueException e) {
       return null;
     }
   }

@@ -48,7 +48,13 @@ class EventValidatorTest {
     var result =
         validate(
             "{\"image_id\":1,\"client_id\":1,\"timestamp\":\"2026-11-23T10:00:00\",\"red\":1}");
-    assertThat(result.errors()).extracting(FieldError::field).containsExactly("timestamp");
+    assertThat(result.errors())
+        .containsExactly(
+            FieldError.of(
+                null,
+                "timestamp",
+                "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
+                    + " like 2026-11-23T10:00:00.123+08:00"));
   }
 
   @Test

@@ -7,6 +7,8 @@ import static io.redstats.contract.event.EventFields.TIMESTAMP;
 
 import io.redstats.contract.event.EventValidator;
 import io.redstats.contract.event.FieldError;
+import io.redstats.contract.event.InvalidValueException;
+import io.redstats.contract.event.IsoTimestamps;
 import io.redstats.contract.event.Red;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.TimestampWindow;
@@ -16,9 +18,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -244,11 +243,8 @@ final class BodyParser {
       millis = parser.getLongValue();
     } else if (value == JsonToken.VALUE_STRING) {
       try {
-        millis =
-            OffsetDateTime.parse(parser.getString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                .toInstant()
-                .toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
+        millis = IsoTimestamps.epochMillis(parser.getString());
+      } catch (InvalidValueException e) {
         return 0;
       }
     } else {

@@ -75,6 +75,20 @@ class BodyParserTest {
         .containsExactly(FieldError.of(null, "red", "is required"));
   }
 
+  @Test
+  void aTimestampInNeitherFormIsRefusedNamingBothForms() {
+    String noOffset =
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00\",\"red\":1}";
+
+    assertThat(errorsOf(() -> parser.parseJson(bytes(noOffset))))
+        .containsExactly(
+            FieldError.of(
+                null,
+                "timestamp",
+                "must be epoch milliseconds or an ISO-8601 date-time with an offset,"
+                    + " like 2026-11-23T10:00:00.123+08:00"));
+  }
+
   /** The fast path must accept exactly what the contract's validator accepts, with its event. */
   @ParameterizedTest
   @ValueSource(
@@ -83,6 +97,11 @@ class BodyParserTest {
         "{\"red\":0.85,\"timestamp\":1763900000123,\"client_id\":7,\"image_id\":1,\"x\":[1,{}]}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00.123+08:00\",\"red\":1}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00.123\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23t02:00:00z\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"+0000002026-11-23T10:00:00.123456789+08:00:00\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00+08:00\\u2028\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"\\u0662026-11-23T10:00:00+08:00\",\"red\":1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"1763900000123\",\"red\":1}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.0000049}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.00001}",
