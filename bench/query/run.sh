@@ -40,7 +40,7 @@ if [ -z "$JAR" ]; then
   JAR="$(ls red-stats-api/target/red-stats-api-*.jar | grep -v plain | head -1)"
 fi
 # The classpath, resolved again only when a pom changed since the last run.
-CP_FILE="red-stats-api/target/bench.classpath"
+CP_FILE="$ROOT/red-stats-api/target/bench.classpath" # absolute: Maven resolves a relative one in the module
 if [ ! -s "$CP_FILE" ] || [ -n "$(find pom.xml red-stats-*/pom.xml -newer "$CP_FILE" -print 2>/dev/null | head -1)" ]; then
   mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
   touch "$CP_FILE" # build-classpath leaves an unchanged file alone
