@@ -207,7 +207,7 @@ def ingest_figures(out, mode):
 def single_figure(out, prefix, label):
     stats, noop = out.mean(prefix + ".stats.requests_per_s"), out.mean(prefix + ".noop.requests_per_s")
     connections = out.num(prefix + ".connections")
-    return figure("ingest", label.format(c=fmt(connections) if connections else "?"), stats, "req/s", noop,
+    return figure("ingest", label.format(c=f"{connections:.0f}" if connections else "?"), stats, "req/s", noop,
                   out.num(prefix + ".ratio") or ratio_of(stats, noop),
                   (">=", 0.7, "≥ 0.7"), note="baseline: a no-op endpoint of the same server",
                   shown=with_p99(stats, "req/s", out.mean(prefix + ".stats.p99")),
