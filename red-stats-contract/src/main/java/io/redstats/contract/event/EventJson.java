@@ -131,9 +131,9 @@ public final class EventJson {
    * node); any other spelling of a number through {@link Red#toUnits}, as before.
    */
   private static int redUnits(JsonParser parser) {
-    char[] text = parser.getTextCharacters();
-    int from = parser.getTextOffset();
-    if (parser.getTextLength() == Red.DECIMALS + 2 && text[from + 1] == '.') {
+    char[] text = parser.getStringCharacters();
+    int from = parser.getStringOffset();
+    if (parser.getStringLength() == Red.DECIMALS + 2 && text[from + 1] == '.') {
       int units = 0;
       boolean digits = true;
       for (int i = 0; i < Red.DECIMALS + 2; i++) {
