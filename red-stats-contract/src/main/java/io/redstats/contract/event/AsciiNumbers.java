@@ -55,7 +55,7 @@ public final class AsciiNumbers {
       throw new InvalidValueException(NOT_A_DECIMAL);
     }
     BigDecimal fraction = new BigDecimal(value);
-    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+    if (!Red.isFraction(fraction)) {
       throw new InvalidValueException(NOT_A_FRACTION);
     }
     return Red.toUnits(fraction);

@@ -124,7 +124,7 @@ public final class EventValidator {
       return null;
     }
     BigDecimal fraction = value.decimalValue();
-    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+    if (!Red.isFraction(fraction)) {
       errors.add(FieldError.of(index, RED, "must be between 0 and 1"));
       return null;
     }

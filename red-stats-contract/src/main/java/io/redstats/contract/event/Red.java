@@ -33,6 +33,11 @@ public final class Red {
     return BigDecimal.valueOf(units, DECIMALS);
   }
 
+  /** Whether a red value or threshold is a fraction: in [0, 1], both ends included. */
+  public static boolean isFraction(BigDecimal value) {
+    return value.signum() >= 0 && value.compareTo(BigDecimal.ONE) <= 0;
+  }
+
   /**
    * The one matching rule: an image alerts / counts as "above" when its red is strictly greater.
    */

@@ -132,7 +132,7 @@ public final class Protocol {
   }
 
   private static int toUnits(BigDecimal fraction) {
-    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+    if (!Red.isFraction(fraction)) {
       throw new ProtocolException(MIN_RED, AsciiNumbers.NOT_A_FRACTION);
     }
     return Red.toUnits(fraction);
