@@ -20,6 +20,7 @@ WRK_WARMUP=${WRK_WARMUP:-5} # seconds of each wrk warm-up
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/ingest"
+source "$ROOT/bench/lib.sh"
 export REDSTATS_HOME="${REDSTATS_HOME:-$ROOT/.redstats}"
 DIR="$REDSTATS_HOME/bench-ingest/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$DIR"
@@ -55,12 +56,7 @@ KAFKA_START=$!
 CLICKHOUSE_START=$!
 
 # The classpath of the bench tools, resolved again only when a pom changed since.
-CP_CACHE="$REDSTATS_HOME/bench-ingest/classpath"
-if [[ ! -s "$CP_CACHE" || -n "$(find "$ROOT/pom.xml" "$ROOT"/red-stats-*/pom.xml -newer "$CP_CACHE" 2>/dev/null)" ]]; then
-  (cd "$ROOT" && mvn -B -q -pl red-stats-ingest dependency:build-classpath \
-    -Dmdep.outputFile="$CP_CACHE" -Dmdep.includeScope=runtime >/dev/null)
-fi
-cp "$CP_CACHE" "$DIR/classpath"
+cp "$(bench_classpath red-stats-ingest)" "$DIR/classpath"
 CP="$(cat "$DIR/classpath")"
 wait "$KAFKA_START" || { echo "Kafka did not start" >&2; exit 1; }
 wait "$CLICKHOUSE_START" || { echo "ClickHouse did not start" >&2; exit 1; }

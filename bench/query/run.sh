@@ -40,10 +40,7 @@ if [ -z "$JAR" ]; then
   JAR="$(ls red-stats-api/target/red-stats-api-*.jar | grep -v plain | head -1)"
 fi
 # The classpath, resolved again only when a pom changed since the last run.
-CP_FILE="$ROOT/red-stats-api/target/bench.classpath" # absolute: Maven resolves a relative one in the module
-if [ ! -s "$CP_FILE" ] || [ -n "$(find pom.xml red-stats-*/pom.xml -newer "$CP_FILE" -print 2>/dev/null | head -1)" ]; then
-  mvn -B -q -o -pl red-stats-api dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE" >/dev/null
-  touch "$CP_FILE" # build-classpath leaves an unchanged file alone
-fi
+source "$ROOT/bench/lib.sh"
+CP_FILE="$(bench_classpath red-stats-api -o)"
 java -Xmx1g -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
   "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "${REPORT:-$ROOT/bench/query/results.md}" "$LOAD_ONLY" "$COMMAND"
