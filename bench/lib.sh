@@ -14,3 +14,17 @@ bench_classpath() {
   fi
   echo "$file"
 }
+
+# bench_jar MODULE: prints the path of MODULE's service jar, built again first when it is missing
+# or older than the module's or the contract's sources or a pom (a stale jar measures old code).
+bench_jar() {
+  local module=$1 jar
+  jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar 2>/dev/null | grep -v -- '-plain.jar' | head -1 || true)
+  if [[ -z "$jar" || -n "$(find "$ROOT/pom.xml" "$ROOT/$module/pom.xml" "$ROOT/$module/src/main" \
+    "$ROOT/red-stats-contract/pom.xml" "$ROOT/red-stats-contract/src/main" -newer "$jar" -print -quit)" ]]; then
+    echo "[build] $module's jar is missing or older than its sources: building it" >&2
+    (cd "$ROOT" && mvn -B -q "${@:2}" -pl "$module" -am install -DskipTests >&2)
+    jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar | grep -v -- '-plain.jar' | head -1)
+  fi
+  echo "$jar"
+}

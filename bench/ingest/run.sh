@@ -40,12 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# INGEST_JAR: the service jar to measure (default: the module's build output, built if missing).
-JAR=${INGEST_JAR:-$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar 2>/dev/null | grep -v original | head -1 || true)}
-if [[ -z "$JAR" ]]; then
-  (cd "$ROOT" && mvn -B -q -pl red-stats-ingest package -DskipTests)
-  JAR=$(ls "$ROOT"/red-stats-ingest/target/red-stats-ingest-*.jar | grep -v original | head -1)
-fi
+# INGEST_JAR: the service jar to measure (default: the module's build output, rebuilt when stale).
+JAR=${INGEST_JAR:-$(bench_jar red-stats-ingest)}
 KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port)
 CH_HTTP=$(free_port); CH_TCP=$(free_port); INGEST_PORT=$(free_port)
 # The servers start while Maven resolves the classpath. A benchmark wants the broker's full JIT,
