@@ -18,9 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deliveryTimeout Kafka's {@code delivery.timeout.ms}: the producer gives up on a record
  *     after this long (and its transaction then aborts)
  * @param retryAfter the {@code Retry-After} a 503 carries
- * @param lingerMs Kafka's {@code linger.ms}. 0: the commit flushes the transaction's records
- *     anyway, so lingering only delays records that could already be on their way while the
- *     transaction is still open
+ * @param lingerMs Kafka's {@code linger.ms}. 5: longer than the commit interval, so a short
+ *     transaction's records wait for the commit's flush and go to the broker as one request instead
+ *     of one per record. Measured against 0 with {@code bench/ingest/ab.sh}: the broker spent 26 %
+ *     less CPU per single-event request at 16 connections (and answered 14 % more of them) and 13 %
+ *     less per event in batches of 1 000; with 10 ms, 17 % less at 128 connections
  * @param producers transactional producers in the pool: while one commits, the next takes new
  *     requests. 3 keeps a commit, a filling transaction and a spare on a small box
  * @param transactionalIdPrefix the start of every producer's {@code transactional.id}; the rest is
@@ -42,7 +44,7 @@ public record PublishProperties(
     @DefaultValue("2s") Duration maxBlock,
     @DefaultValue("9s") Duration deliveryTimeout,
     @DefaultValue("5s") Duration retryAfter,
-    @DefaultValue("0") int lingerMs,
+    @DefaultValue("5") int lingerMs,
     @DefaultValue("3") int producers,
     @DefaultValue("redstats-ingest-") String transactionalIdPrefix,
     @DefaultValue("") String nodeId,
