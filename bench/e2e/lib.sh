@@ -19,7 +19,9 @@ e2e_build() {
   done
   if [[ -n "$stale" ]]; then
     echo "[build] packaging the services (their jars are missing or older than the sources)" >&2
-    (cd "$ROOT" && mvn -B -q -o install -DskipTests \
+    # forceCreation: else a module whose classes did not change keeps a jar with the old contract
+    # inside (Spring Boot's repackage leaves an already repackaged jar alone), still "stale".
+    (cd "$ROOT" && mvn -B -q -o install -DskipTests -Dmaven.jar.forceCreation=true \
       -pl red-stats-contract,red-stats-test-support,"$(IFS=,; echo "${SERVICES[*]}")") >&2
   fi
   local stamp="$ROOT/red-stats-e2e/target/bench.stamp"
