@@ -103,6 +103,16 @@ class BodyParserTest {
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"\\u0662026-11-23T10:00:00+08:00\",\"red\":1}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":\"1763900000123\",\"red\":1}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.0}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.00001}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.12345}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.99999}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.0}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.00000}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.5}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.5E1}",
+        "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.1234500}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.0000049}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":1.00001}",
         "{\"image_id\":1,\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.000005}",
@@ -262,5 +272,50 @@ class BodyParserTest {
         .isInstanceOfSatisfying(
             RefusedException.class,
             e -> assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE));
+  }
+
+  /**
+   * NDJSON is read with one parser when the body is valid and line by line otherwise: both must
+   * give the same events, or the same refusal.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "@\n@\n",
+        "@\n\n  \n@",
+        "@\r\n@\r\n",
+        "@\r@\n",
+        "@ @\n",
+        "@@\n",
+        "@ 5\n",
+        "{\"image_id\":1,\n\"client_id\":7,\"timestamp\":1763900000123,\"red\":0.85}\n",
+        "@\n[1]\n",
+        "@\n{\"image_id\":2,\"client_id\":7,\"timestamp\":1763900000123,\"red\":2}\n",
+        "@\n{\"image_id\":2,\"client_id\":7,\"timestamp\":\"2026-11-23T10:00:00Z\",\"red\":1}",
+        "@\n{oops}\n",
+        "@\n@\n@\n@\n",
+        "@\n@\n@\n\n",
+        "\n\n",
+        "  @  \n\t@\t"
+      })
+  void ndjsonInOneParserAgreesWithLineByLine(String template) {
+    String body = template.replace("@", VALID);
+    Object byLine = outcome(() -> parser.parseNdjsonByLine(bytes(body)));
+    assertThat(outcome(() -> parser.parseNdjson(bytes(body)))).isEqualTo(byLine);
+    boolean validOneALine = byLine instanceof List<?> l && l.get(0) instanceof StatEvent;
+    if (validOneALine && !body.contains("\r")) {
+      assertThat(parser.parseValidNdjson(bytes(body)))
+          .as("the fast path took it")
+          .isEqualTo(byLine);
+    }
+  }
+
+  /** The events, or the refusal's status and errors. */
+  private static Object outcome(java.util.function.Supplier<List<StatEvent>> parse) {
+    try {
+      return parse.get();
+    } catch (RefusedException e) {
+      return List.of(e.status(), e.errors());
+    }
   }
 }
