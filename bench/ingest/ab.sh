@@ -5,7 +5,8 @@
 # keeps falling for a while as the JIT compiles). NOOP=1 adds a run of the no-op endpoint on node A
 # to each round (row N), the baseline of the single-event ratio. JFR=1 records node A's CPU samples
 # during the rounds into <results>/A.jfr. MODE=batch posts NDJSON batches of BATCH (1 000) events
-# per request instead of single events; the figures are then per event.
+# per request instead of single events; the figures are then per event. A_JAR / B_JAR: measure two
+# builds against each other (default: both run the module's jar).
 # Starts one Kafka broker, one ClickHouse and two ingest nodes (A and B: the same jar, each with
 # its own extra Spring arguments), then alternates wrk runs of POST /stats between them. For each
 # run it prints events/s and the CPU microseconds per event spent by the node under load and
@@ -48,6 +49,7 @@ cleanup() {
 trap cleanup EXIT
 
 JAR=$(bench_jar red-stats-ingest)
+declare -A JARS=([A]="${A_JAR:-$JAR}" [B]="${B_JAR:-$JAR}")
 KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port); CH_HTTP=$(free_port); CH_TCP=$(free_port)
 KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER" >&2
 "$ROOT/deploy/local/clickhouse.sh" start "$DIR/clickhouse" "$CH_HTTP" "$CH_TCP" >&2
@@ -64,7 +66,7 @@ start_node() { # NAME ARGS...
   local name=$1 port
   shift
   port=$(free_port)
-  java -Xmx512m -jar "$JAR" --server.port="$port" \
+  java -Xmx512m -jar "${JARS[$name]}" --server.port="$port" \
     --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
     --redstats.security.jwt-secret="$SECRET" \
@@ -82,8 +84,8 @@ for name in A B; do
     sleep 0.5
   done
 done
-echo "A: ${A_ARGS:-(defaults)}"
-echo "B: ${B_ARGS:-(defaults)}"
+echo "A: ${JARS[A]} ${A_ARGS:-(defaults)}"
+echo "B: ${JARS[B]} ${B_ARGS:-(defaults)}"
 for name in A B; do # warm-up, not counted
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$SCRIPT" "http://127.0.0.1:${PORT[$name]}/stats" >/dev/null
 done
