@@ -24,9 +24,17 @@ import org.slf4j.LoggerFactory;
  * <p>Each producer (a "lane") has a thread of its own that begins nothing itself: the first request
  * that finds no open transaction begins one on an idle lane; requests arriving while it is open
  * join it and send their records into it. The lane's thread commits it once it has been open for
- * {@code commit-interval} and no request is still sending into it (at most 50 intervals), or as
- * soon as it holds {@code commit-records} records — and only after every joined request finished
- * sending. While it commits, new requests open a transaction on the next idle lane.
+ * {@code commit-interval}, no request is still sending into it and no other transaction of the pool
+ * is still committing (at most 50 intervals), or as soon as it holds {@code commit-records} records
+ * — and only after every joined request finished sending. While it commits, new requests open a
+ * transaction on the next idle lane.
+ *
+ * <p>Why one commit at a time: under load, the requests that arrive while a commit runs all join
+ * the next transaction, so a transaction grows with the load and the commit time instead of staying
+ * {@code commit-interval} long. Each transaction costs the node and the broker a fixed amount (the
+ * commit's round trips, a marker in every partition it wrote); letting commits overlap made many
+ * small ones that slowed each other. When idle, a request still waits only {@code commit-interval}
+ * plus its commit.
  *
  * <p>Outcomes: a committed transaction answers every request in it 202. Anything else answers 503
  * and the transaction is aborted — by {@code abortTransaction}, or, when the producer is unusable,
@@ -76,6 +84,12 @@ final class GroupCommitPool implements AutoCloseable {
 
   /** The lane whose transaction accepts requests now, or null. Guarded by {@link #lock}. */
   private Lane accepting;
+
+  /**
+   * Transactions closed and not yet ended (committing or aborting). Guarded by {@link #lock}. The
+   * accepting transaction waits for this to be 0: see the class comment.
+   */
+  private int committing;
 
   private int nextLane;
   private volatile boolean closed;
@@ -308,6 +322,7 @@ final class GroupCommitPool implements AutoCloseable {
         Transaction txn = awaitDue();
         if (txn != null) {
           end(txn);
+          endedCommit();
         }
       }
       Transaction left = null;
@@ -339,12 +354,17 @@ final class GroupCommitPool implements AutoCloseable {
         Transaction txn = open;
         while (!closed && accepting == this && !txn.doomed && txn.failure == null) {
           long age = System.nanoTime() - txn.openedAt;
-          if (age >= maxOpenNanos || (age >= commitIntervalNanos && txn.senders == 0)) {
+          if (age >= maxOpenNanos
+              || (age >= commitIntervalNanos && txn.senders == 0 && committing == 0)) {
             break;
           }
-          wake.awaitNanos(txn.senders == 0 ? commitIntervalNanos - age : maxOpenNanos - age);
+          wake.awaitNanos(
+              txn.senders == 0 && age < commitIntervalNanos
+                  ? commitIntervalNanos - age
+                  : maxOpenNanos - age);
         }
         closeForEnd(txn);
+        committing++;
         while (txn.senders > 0) {
           wake.await();
         }
@@ -356,6 +376,19 @@ final class GroupCommitPool implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** A commit (or abort) ended: the accepting transaction may now be due. */
+    private void endedCommit() {
+      lock.lock();
+      try {
+        committing--;
+        if (accepting != null) {
+          accepting.wake.signal();
+        }
       } finally {
         lock.unlock();
       }

@@ -32,8 +32,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transactionTimeout Kafka's {@code transaction.timeout.ms}: the broker aborts a transaction
  *     left open this long. Short (20 s), because until it ends the read_committed dedup cannot read
  *     past it (the last stable offset waits); normally the pool's own recovery aborts it sooner
- * @param commitInterval group commit: a transaction commits when it has been open this long. 2 ms:
- *     long enough for concurrent requests to join, short next to the commit round trips
+ * @param commitInterval group commit: a transaction commits when it has been open this long (and no
+ *     other commit of the node is running). 2 ms: long enough for concurrent requests to join,
+ *     short next to the commit round trips
  * @param commitRecords group commit: a transaction commits as soon as it holds this many records
  * @param recoveryBackoff first pause before a broken producer is replaced again (doubles up to ten
  *     times this), so a node does not hammer a broker that is down

@@ -9,7 +9,10 @@ import io.redstats.contract.event.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,11 +24,15 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The group-commit logic against Kafka's MockProducer: one lane, so every outcome is certain. */
+/**
+ * The group-commit logic against Kafka's MockProducer: mostly one lane, so every outcome is
+ * certain.
+ */
 class GroupCommitPoolTest {
 
   private final List<MockProducer<Long, StatEvent>> producers = new CopyOnWriteArrayList<>();
   private final List<String> transactionalIds = new CopyOnWriteArrayList<>();
+  private final Map<String, MockProducer<Long, StatEvent>> lanes = new ConcurrentHashMap<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final PublishMetrics metrics = new PublishMetrics(registry);
   private Consumer<MockProducer<Long, StatEvent>> onCreate = p -> {};
@@ -199,6 +206,68 @@ class GroupCommitPoolTest {
     assertThat(metrics.count("committed")).isEqualTo(1);
     assertThat(requestsPerTransaction()).isEqualTo(2);
     assertThat(keys(producers.get(0).history())).containsExactlyInAnyOrder(1L, 2L);
+  }
+
+  @Test
+  void aTransactionWaitsForTheRunningCommitAndTakesEveryoneWhoArrivedMeanwhile() throws Exception {
+    // Given two lanes, the first of which commits only when the test lets it
+    CountDownLatch release = new CountDownLatch(1);
+    pool =
+        new GroupCommitPool(
+            List.of("test-node-0", "test-node-1"),
+            id -> {
+              MockProducer<Long, StatEvent> producer =
+                  new MockProducer<>(
+                      true,
+                      null,
+                      Topics.RAW.keySerde().serializer(),
+                      Topics.RAW.valueSerde().serializer()) {
+                    @Override
+                    public void commitTransaction() {
+                      if (id.equals("test-node-0")) {
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }
+                      super.commitTransaction();
+                    }
+                  };
+              lanes.put(id, producer);
+              return producer;
+            },
+            properties(Duration.ofSeconds(30), Duration.ofMillis(5), 20_000),
+            metrics);
+    pool.start();
+    long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while ((lanes.size() < 2
+            || !lanes.values().stream().allMatch(MockProducer::transactionInitialized))
+        && System.nanoTime() < waitUntil) {
+      Thread.sleep(5);
+    }
+
+    // When a first request's commit is running, and two more arrive 100 ms apart (each 20 commit
+    // intervals)
+    ExecutorService clients = Executors.newFixedThreadPool(3);
+    Future<?> first = clients.submit(() -> pool.publish(events(1, 1)));
+    Thread.sleep(100);
+    Future<?> second = clients.submit(() -> pool.publish(events(2, 1)));
+    Thread.sleep(100);
+    Future<?> third = clients.submit(() -> pool.publish(events(3, 1)));
+    Thread.sleep(100);
+    boolean answeredDuringTheCommit = first.isDone() || second.isDone() || third.isDone();
+    release.countDown();
+    first.get();
+    second.get();
+    third.get();
+    clients.shutdown();
+
+    // Then the second waited for the running commit, and the third joined its transaction
+    assertThat(answeredDuringTheCommit).isFalse();
+    assertThat(lanes.get("test-node-1").commitCount()).isEqualTo(1);
+    assertThat(keys(lanes.get("test-node-1").history())).containsExactlyInAnyOrder(2L, 3L);
+    assertThat(keys(lanes.get("test-node-0").history())).containsExactly(1L);
   }
 
   private static void sleep(long millis) {
