@@ -57,7 +57,7 @@ e2e_copy_jars() {
   mkdir -p "$dir"
   for module in "${SERVICES[@]}"; do
     jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar | grep -v -- '-plain.jar' | head -1)
-    cp "$jar" "$dir/$module.jar"
+    cp -p "$jar" "$dir/$module.jar" # -p: the same size and time find the jar's CDS archive
   done
   # One Python for the four (a start-up each cost seconds on a loaded machine).
   python3 -c 'import sys, zipfile
@@ -68,7 +68,8 @@ for jar in sys.argv[1:]:
 
 # e2e_java MAIN_CLASS ARGS...: runs it the way failsafe would (same system properties), from the
 # module directory so service logs land in red-stats-e2e/target/service-logs. The jars and the
-# compiled test classes are copies, removed when the run ends.
+# compiled test classes are copies, removed when the run ends. SERVICE_CDS=true starts the services
+# with class data sharing (ServiceProcess.CDS_PROPERTY; bench/e2e/run.sh sets it).
 e2e_java() {
   local main="$1"
   shift
@@ -78,7 +79,7 @@ e2e_java() {
   e2e_copy_jars "$E2E_RUN_DIR/jars"
   cp -r "$ROOT/red-stats-e2e/target/test-classes" "$E2E_RUN_DIR/classes"
   cd "$ROOT/red-stats-e2e"
-  java -Xmx1g -Djava.awt.headless=true \
+  java -Xmx1g -Djava.awt.headless=true -Dredstats.service.cds="${SERVICE_CDS:-false}" \
     -Dredstats.root="$ROOT" -Dredstats.home="$home" -Dredstats.e2e.jars="$E2E_RUN_DIR/jars" \
     -cp "$E2E_RUN_DIR/classes:$(cat target/bench.classpath)" "$main" "$@"
 }

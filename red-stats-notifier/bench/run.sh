@@ -5,7 +5,9 @@
 # (full JIT, 1 GB heap), opens the connections at a bounded rate, and prints key=value lines:
 # alerts_per_s, latency_p50_ms, latency_p99_ms, heap_per_connection_bytes, ... (see the README).
 # BENCH_OPTS passes system properties: -Dbench.connect-rate=1000 -Dbench.jfr=node.jfr
-# -Dbench.node-jvm="-XX:+UseParallelGC".
+# -Dbench.node-jvm="-XX:+UseParallelGC". The node starts with class data sharing (about half the
+# CPU of a start; the first run of a new jar records the archive before it stops, see
+# ServiceProcess): BENCH_CDS=false starts it from the jar.
 set -euo pipefail
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
@@ -19,5 +21,5 @@ fi
 exec java -Xmx1g -XX:+UseParallelGC ${BENCH_OPTS:-} \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
   -Dnotifier.jar="$(ls "$module"/target/red-stats-notifier-*.jar | grep -v original | head -1)" \
-  -Dredstats.root="$root" -Dredstats.home="$root/.redstats" \
+  -Dredstats.root="$root" -Dredstats.home="$root/.redstats" -Dredstats.service.cds="${BENCH_CDS:-true}" \
   io.redstats.notifier.bench.AlertBenchmark "$@"

@@ -16,7 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,6 +36,14 @@ public final class ServiceProcess implements AutoCloseable {
   public static final List<String> TEST_JVM_OPTIONS =
       List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
+  /**
+   * Set this system property to {@code true} to start services from their extracted jar with a
+   * class data sharing archive kept under {@code <module>/target/cds/} (the bench scripts do):
+   * about half the CPU of a start. The first start of a jar records the archive when it stops. See
+   * {@link ServiceCds}.
+   */
+  public static final String CDS_PROPERTY = "redstats.service.cds";
+
   /** A clean Spring Boot shutdown takes a few seconds; after this it is killed. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -45,13 +53,15 @@ public final class ServiceProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** Services a test forgot to close die with the test JVM instead of outliving it. */
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+  /**
+   * Services a test forgot to close die with the test JVM instead of outliving it (killed; those
+   * that record a CDS archive write it first).
+   */
+  private static final Map<Process, Optional<ServiceCds>> LIVE = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "service-process-reaper"));
+        .addShutdownHook(new Thread(ServiceProcess::reap, "service-process-reaper"));
   }
 
   private final String name;
@@ -60,6 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final Duration healthTimeout;
   private final List<String> jvmOptions;
   private final Process process;
+  private final Optional<ServiceCds> cds;
   private final Path log;
   private final URI health;
 
@@ -73,6 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
       Duration healthTimeout,
       List<String> jvmOptions,
       Process process,
+      Optional<ServiceCds> cds,
       Path log) {
     this.name = name;
     this.jar = jar;
@@ -80,6 +92,7 @@ public final class ServiceProcess implements AutoCloseable {
     this.healthTimeout = healthTimeout;
     this.jvmOptions = jvmOptions;
     this.process = process;
+    this.cds = cds;
     this.log = log;
     this.health =
         URI.create("http://127.0.0.1:" + properties.get("server.port") + "/actuator/health");
@@ -154,8 +167,10 @@ public final class ServiceProcess implements AutoCloseable {
     Map<String, String> copy = new LinkedHashMap<>(properties);
     Path log = newLogFile(name);
     List<String> options = List.copyOf(jvmOptions);
-    Process process = exec(jar, options, copy, log);
-    return new ServiceProcess(name, jar, copy, healthTimeout, options, process, log);
+    Optional<ServiceCds> cds = ServiceCds.forJar(jar);
+    cds.ifPresent(c -> RealServers.log(name + ": " + c.describe()));
+    Process process = exec(jar, options, cds, copy, log);
+    return new ServiceProcess(name, jar, copy, healthTimeout, options, process, cds, log);
   }
 
   /**
@@ -195,12 +210,20 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   private static Process exec(
-      Path jar, List<String> jvmOptions, Map<String, String> properties, Path log) {
+      Path jar,
+      List<String> jvmOptions,
+      Optional<ServiceCds> cds,
+      Map<String, String> properties,
+      Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(jar.toAbsolutePath().toString());
+    if (cds.isPresent()) {
+      command.addAll(cds.get().command());
+    } else {
+      command.add("-jar");
+      command.add(jar.toAbsolutePath().toString());
+    }
     properties.forEach((key, value) -> command.add("--" + key + "=" + value));
     try {
       Process process =
@@ -208,7 +231,7 @@ public final class ServiceProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      LIVE.add(process);
+      LIVE.put(process, cds);
       process.onExit().thenRun(() -> LIVE.remove(process));
       return process;
     } catch (IOException e) {
@@ -270,6 +293,7 @@ public final class ServiceProcess implements AutoCloseable {
     if (!process.isAlive()) {
       return;
     }
+    cds.ifPresent(c -> c.dumpBeforeStop(process.pid()));
     process.destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -278,6 +302,38 @@ public final class ServiceProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill9();
+    }
+  }
+
+  /**
+   * The shutdown hook: SIGKILL for every service still running, those that record a CDS archive
+   * after writing it (in parallel).
+   */
+  private static void reap() {
+    List<Thread> dumping = new ArrayList<>();
+    LIVE.forEach(
+        (process, cds) -> {
+          if (cds.isPresent() && cds.get().recording()) {
+            Thread dump =
+                new Thread(
+                    () -> {
+                      cds.get().dumpBeforeStop(process.pid());
+                      process.destroyForcibly();
+                    },
+                    "service-cds-dump");
+            dump.start();
+            dumping.add(dump);
+          } else {
+            process.destroyForcibly();
+          }
+        });
+    for (Thread dump : dumping) {
+      try {
+        dump.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
