@@ -28,3 +28,16 @@ bench_jar() {
   fi
   echo "$jar"
 }
+
+# bench_cds_launch MODULE JAR: the java arguments that start JAR from its extracted copy with the
+# class data sharing archive that ServiceProcess keeps in MODULE/target/cds/<size>-<mtime>/ (the
+# e2e and notifier benches record it; about half the CPU of a start), or nothing when there is no
+# archive for this jar yet: then start it with -jar JAR.
+bench_cds_launch() {
+  local module=$1 jar=$2 entry thin
+  entry="$ROOT/$module/target/cds/$(stat -c '%s-%Y' "$jar")"
+  [[ -s $entry/app.jsa ]] || return 0
+  thin=$(ls "$entry"/app/*.jar 2>/dev/null | head -1)
+  [[ -n $thin ]] || return 0
+  echo "-XX:SharedArchiveFile=$entry/app.jsa -Xlog:cds=error,cds+dynamic=error -jar $thin"
+}

@@ -52,8 +52,11 @@ public class QueryBench {
   static final String THRESHOLD = "0.85";
   static final int THRESHOLD_UNITS = 85_000;
 
-  /** Every API request before the timed ones, so the api's JIT has compiled its request path. */
-  static final int API_WARMUP_REQUESTS = 1_000;
+  /**
+   * Every API request before the timed ones, so the api's JIT has compiled its request path
+   * ({@code bench.api-warmup}: run.sh's --api-warmup; the quick suite uses fewer).
+   */
+  static final int API_WARMUP_REQUESTS = Integer.getInteger("bench.api-warmup", 1_000);
 
   /** ...but never longer than this: a loaded machine must still finish the quick run in a minute. */
   static final Duration API_WARMUP_LIMIT = Duration.ofSeconds(30);
@@ -174,11 +177,12 @@ public class QueryBench {
     long deadline = System.nanoTime() + API_WARMUP_LIMIT.toNanos();
     HttpRequest request = apiRequest(port, token, s);
     int n = 0;
+    long started = System.nanoTime();
     while (n < API_WARMUP_REQUESTS && System.nanoTime() < deadline) {
       client.send(request, HttpResponse.BodyHandlers.discarding());
       n++;
     }
-    System.out.println("api warm-up: " + n + " requests");
+    System.out.printf(Locale.ROOT, "api warm-up: %d requests, %.1f s%n", n, (System.nanoTime() - started) / 1e9);
   }
 
   /** Seconds it took, or -1 when the events were there already. */
@@ -409,12 +413,18 @@ public class QueryBench {
   }
 
   static Process startApi(Path jar, int port, String jdbc, String secret) throws IOException {
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString(),
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    // run.sh passes the api's extracted jar with its class data sharing archive when there is one
+    // (half the CPU of a start): "<options> -jar <extracted jar>" in place of "-jar <jar>".
+    String launch = System.getProperty("bench.api-launch", "").trim();
+    command.addAll(launch.isEmpty() ? List.of("-jar", jar.toString()) : Arrays.asList(launch.split("\\s+")));
+    command.addAll(
+        List.of(
             "--server.port=" + port, "--server.address=127.0.0.1",
             "--redstats.clickhouse.url=" + jdbc, "--redstats.security.jwt-secret=" + secret,
             "--redstats.api.rate-limit.per-second=100000", "--redstats.api.rate-limit.burst=100000",
-            "--redstats.api.query-timeout=120s")
+            "--redstats.api.query-timeout=120s"));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "bench-query-api.log").toFile())
         .start();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # GET /stats vs a plain SQL scan of the raw table, on generated events.
 #
-#   bench/query/run.sh [--clickhouse-http URL] [--events N] [--iterations K] [--quick] [--load-only]
+#   bench/query/run.sh [--clickhouse-http URL] [--events N] [--iterations K] [--api-warmup R] [--quick] [--load-only]
 #
-# --quick: 1 000 000 events and 10 iterations (under a minute once loaded; checks the bench works).
+# --quick: 1 000 000 events, 10 iterations, 300 warm-up requests (under a minute once loaded;
+# checks the bench works). --api-warmup R: requests that warm the api up first (default 1000).
 # --load-only: load (or find) the events, print the table sizes, stop.
 # ClickHouse: --clickhouse-http, else REDSTATS_CLICKHOUSE_URL from .redstats/local.env (./redstats up),
 # else http://127.0.0.1:8123. Uses (and keeps) the database bench_query_<N>; loading is skipped
@@ -17,14 +18,16 @@ ITERATIONS=30
 CLICKHOUSE_HTTP=""
 LOAD_ONLY=false
 REPORT=""
+API_WARMUP=1000
 COMMAND="bench/query/run.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clickhouse-http) CLICKHOUSE_HTTP="$2"; shift 2 ;;
     --events) EVENTS="$2"; shift 2 ;;
     --iterations) ITERATIONS="$2"; shift 2 ;;
+    --api-warmup) API_WARMUP="$2"; shift 2 ;;
     --load-only) LOAD_ONLY=true; shift ;;
-    --quick) EVENTS=1000000; ITERATIONS=10; REPORT="${TMPDIR:-/tmp}/query-bench-quick.md"; shift ;;
+    --quick) EVENTS=1000000; ITERATIONS=10; API_WARMUP=300; REPORT="${TMPDIR:-/tmp}/query-bench-quick.md"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -42,5 +45,8 @@ fi
 # The classpath, resolved again only when a pom changed since the last run.
 source "$ROOT/bench/lib.sh"
 CP_FILE="$(bench_classpath red-stats-api -o)"
-java -Xmx1g -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
+# The api starts with class data sharing when the other benches left an archive for this jar.
+API_LAUNCH="$(bench_cds_launch red-stats-api "$JAR")"
+[ -n "$API_LAUNCH" ] && echo "api: class data sharing (${API_LAUNCH%% *})" >&2
+java -Xmx1g -Dbench.api-launch="$API_LAUNCH" -Dbench.api-warmup="$API_WARMUP" -cp "$(cat "$CP_FILE")" bench/query/QueryBench.java \
   "$CLICKHOUSE_HTTP" "$EVENTS" "$ITERATIONS" "$ROOT/$JAR" "${REPORT:-$ROOT/bench/query/results.md}" "$LOAD_ONLY" "$COMMAND"
