@@ -61,15 +61,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * event's timestamp, which the publisher sets to its send time, so it includes the Kafka hop.
  *
  * <p>System properties: {@code bench.connect-rate} (connections opened per second, default 1000),
- * {@code bench.node-jvm} (extra node JVM options, space separated), {@code bench.jfr} (a file: the
- * node records JFR over the measured window), {@code bench.drain-timeout} (seconds to wait for a
- * backlog after the last event while alerts still arrive, default 300).
+ * {@code bench.warmup-seconds} (events published before the measured window, default 5), {@code
+ * bench.node-jvm} (extra node JVM options, space separated), {@code bench.jfr} (a file: the node
+ * records JFR over the measured window), {@code bench.drain-timeout} (seconds to wait for a backlog
+ * after the last event while alerts still arrive, default 300).
  */
 public final class AlertBenchmark {
 
   private static final String SECRET = "notifier-benchmark-secret-0123456789abcdef";
   private static final int PARTITIONS = 3;
-  private static final int WARMUP_SECONDS = 5;
+
+  /** Events before the measured window ({@code bench.warmup-seconds}; the quick suite uses 2). */
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 5);
 
   /** Room for 10 000 connections, their queues and bursts, as a production node would have. */
   private static final String NODE_HEAP = "1g";
