@@ -1,6 +1,8 @@
 import io.redstats.contract.event.EventJson;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,65 +17,104 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Ingest benchmark, two parts (the single-event path is measured with wrk by run.sh):
+ * Ingest benchmark, two parts (the HTTP side of both the batch and the single-event path is measured
+ * with wrk by run.sh):
  *
  * <ol>
- *   <li><b>batch</b>: events/s through POST /stats in batches of 1 000, as a ratio to Kafka's own
- *       producer sending the same records (same serializer, acks=all, idempotent, same linger) to a
- *       topic of the same broker, in the same run;
+ *   <li><b>producer</b>: the batch path's baseline, Kafka's own producer sending the records (same
+ *       serializer, acks=all, idempotent, linger 5 ms as the service, no transactions) to a topic
+ *       of the same broker. It warms up for the given seconds, prints {@code bench:ready}, then for
+ *       each line on stdin (a number of seconds) sends for that long, waits for every
+ *       acknowledgement and prints {@code bench:<events/s>} of that window (other lines on stdout
+ *       are the Kafka client's logs). It stays up between windows, so run.sh can
+ *       alternate them with wrk runs of POST /stats on one warm JVM;
  *   <li><b>freshness</b>: from the 202 of a single event to its row being visible in ClickHouse.
  * </ol>
  *
- * Usage: {@code IngestBench batch INGEST_URL TOKEN KAFKA_BOOTSTRAP EVENTS CLIENTS} or {@code
- * IngestBench freshness INGEST_URL TOKEN CLICKHOUSE_HTTP_URL DATABASE EVENTS}
+ * Usage: {@code IngestBench producer KAFKA_BOOTSTRAP WARMUP_SECONDS} or {@code IngestBench
+ * freshness INGEST_URL TOKEN CLICKHOUSE_HTTP_URL DATABASE EVENTS}
  */
 public final class IngestBench {
 
   private static final String PRODUCER_TOPIC = "redstats.bench.producer";
-  private static final int BATCH = 1_000;
-  private static final String NDJSON = "application/x-ndjson";
-  private static final AtomicInteger RETRIED_503 = new AtomicInteger();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    String ingest = args[1];
-    String token = args[2];
-    if (mode.equals("batch")) {
-      batch(ingest, token, args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+    if (mode.equals("producer")) {
+      producer(args[1], Double.parseDouble(args[2]));
     } else {
-      freshness(ingest, token, args[3], args[4], Integer.parseInt(args[5]));
+      freshness(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]));
     }
   }
 
-  private static void batch(String ingest, String token, String kafka, int events, int clients)
-      throws Exception {
-    // Warm both paths (JIT, connections, metadata) before measuring.
-    producerOnly(kafka, events(events / 10));
-    httpBatches(ingest, token, events(events / 10), clients);
+  private static void producer(String bootstrap, double warmupSeconds) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      if (!admin.listTopics().names().get().contains(PRODUCER_TOPIC)) {
+        admin.createTopics(List.of(new NewTopic(PRODUCER_TOPIC, 6, (short) 1))).all().get();
+      }
+    }
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    try (KafkaProducer<Long, StatEvent> producer =
+            new KafkaProducer<>(
+                config, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer());
+        BufferedReader commands =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      sendFor(producer, warmupSeconds);
+      System.out.println("bench:ready");
+      System.out.flush();
+      for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+        double rate = sendFor(producer, Double.parseDouble(line.strip()));
+        System.out.printf(Locale.ROOT, "bench:%.0f%n", rate);
+        System.out.flush();
+      }
+    }
+  }
 
-    double producer = producerOnly(kafka, events(events));
-    RETRIED_503.set(0);
-    double http = httpBatches(ingest, token, events(events), clients);
-    System.out.printf(Locale.ROOT, "batch.producer_events_per_s=%.0f%n", producer);
-    System.out.printf(Locale.ROOT, "batch.http_events_per_s=%.0f%n", http);
-    System.out.printf(Locale.ROOT, "batch.ratio=%.2f%n", http / producer);
-    System.out.printf(Locale.ROOT, "batch.http_retried_503=%d%n", RETRIED_503.get());
+  /**
+   * Sends events for {@code seconds} (send blocks when the producer's buffer is full: the broker
+   * sets the pace), then waits for every acknowledgement; returns events/s over the whole time.
+   */
+  private static double sendFor(KafkaProducer<Long, StatEvent> producer, double seconds)
+      throws Exception {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long base = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+    long now = System.currentTimeMillis();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long sent = 0;
+    while (System.nanoTime() < end && failure.get() == null) {
+      for (int i = 0; i < 1_000; i++, sent++) {
+        StatEvent event = new StatEvent(base + sent, 1 + sent % 100, now, (int) (sent % 100_001));
+        producer.send(
+            new ProducerRecord<>(PRODUCER_TOPIC, event.imageId(), event),
+            (metadata, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
+      }
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return sent / seconds(start);
   }
 
   private static void freshness(
@@ -97,77 +138,6 @@ public final class IngestBench {
       events.add(new StatEvent(base + i, 1 + i % 100, now - i, i % 100_001));
     }
     return events;
-  }
-
-  /** Events/s of a plain producer loop: send everything, wait for every acknowledgement. */
-  private static double producerOnly(String bootstrap, List<StatEvent> events) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      if (!admin.listTopics().names().get().contains(PRODUCER_TOPIC)) {
-        admin.createTopics(List.of(new NewTopic(PRODUCER_TOPIC, 6, (short) 1))).all().get();
-      }
-    }
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    try (KafkaProducer<Long, StatEvent> producer =
-        new KafkaProducer<>(
-            config, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer())) {
-      long start = System.nanoTime();
-      List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-      for (StatEvent e : events) {
-        acks.add(producer.send(new ProducerRecord<>(PRODUCER_TOPIC, e.imageId(), e)));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get();
-      }
-      return events.size() / seconds(start);
-    }
-  }
-
-  /** Events/s through POST /stats, batches of 1 000, from {@code clients} concurrent clients. */
-  private static double httpBatches(String ingest, String token, List<StatEvent> events, int clients)
-      throws Exception {
-    List<String> bodies = new ArrayList<>();
-    for (int from = 0; from < events.size(); from += BATCH) {
-      StringBuilder body = new StringBuilder();
-      for (StatEvent e : events.subList(from, Math.min(events.size(), from + BATCH))) {
-        body.append(EventJson.toJson(e)).append('\n');
-      }
-      bodies.add(body.toString());
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    AtomicInteger next = new AtomicInteger();
-    long start = System.nanoTime();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      workers.add(
-          pool.submit(
-              () -> {
-                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                  int status;
-                  while ((status = post(ingest + "/stats", token, NDJSON, bodies.get(i))) == 503) {
-                    // A shared box can starve the node (503 after the ack timeout): retry like RED
-                    // does; the time counts, and the retries are reported.
-                    RETRIED_503.incrementAndGet();
-                    Thread.sleep(100);
-                  }
-                  if (status != 202) {
-                    throw new IllegalStateException("batch answered " + status);
-                  }
-                }
-                return null;
-              }));
-    }
-    try {
-      for (Future<?> w : workers) {
-        w.get();
-      }
-    } finally {
-      pool.shutdownNow(); // a failed batch must end the run, not leave the JVM waiting
-    }
-    return events.size() / seconds(start);
   }
 
   /**

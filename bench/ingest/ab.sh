@@ -45,11 +45,16 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka" >/dev/null 2>&1 || true
   "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
+  rm -f "$DIR/A.jar" "$DIR/B.jar"
 }
 trap cleanup EXIT
 
 JAR=$(bench_jar red-stats-ingest)
 declare -A JARS=([A]="${A_JAR:-$JAR}" [B]="${B_JAR:-$JAR}")
+for name in A B; do # copies: a build in the working tree meanwhile must not replace a node's jar
+  cp "${JARS[$name]}" "$DIR/$name.jar"
+  JARS[$name]="$DIR/$name.jar"
+done
 KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port); CH_HTTP=$(free_port); CH_TCP=$(free_port)
 KAFKA_JIT_OPTS="" "$ROOT/deploy/local/kafka.sh" start "$DIR/kafka" "$KAFKA_PORT" "$KAFKA_CONTROLLER" >&2
 "$ROOT/deploy/local/clickhouse.sh" start "$DIR/clickhouse" "$CH_HTTP" "$CH_TCP" >&2

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Ingest benchmark on servers of its own (one Kafka broker, one ClickHouse, one ingest node), all
 # on this machine; prints KEY=VALUE results and stops everything it started.
-#   bench/ingest/run.sh [EVENTS] [CLIENTS] [WRK_SECONDS]
+#   bench/ingest/run.sh [SECONDS] [CLIENTS]
+# (The older form "run.sh EVENTS CLIENTS SECONDS" still works: the batch part is measured by time
+# now, so EVENTS is ignored.)
 set -euo pipefail
 
-EVENTS=${1:-200000}        # batch path: events per measured run (plus a 10 % warm-up)
-CLIENTS=${2:-4}            # concurrent HTTP clients posting batches of 1 000
-WRK_SECONDS=${3:-20}       # single-event path: duration of each wrk run
+if (($# == 3)); then
+  echo "run.sh: the batch part runs for SECONDS now; the event count ($1) is ignored" >&2
+  set -- "$3" "$2"
+fi
+SECONDS_PER_RUN=${1:-20} # length of each measured run (batch and single-event paths; two of each)
+CLIENTS=${2:-4}          # batch path: concurrent connections posting NDJSON batches of 1 000
+if ! [[ $SECONDS_PER_RUN =~ ^[0-9]+$ && $CLIENTS =~ ^[0-9]+$ ]] || ((SECONDS_PER_RUN < 1 ||
+  SECONDS_PER_RUN > 600 || CLIENTS < 1)) || (($# > 2)); then
+  echo "usage: bench/ingest/run.sh [SECONDS=20] [CLIENTS=4]: seconds of each measured run (1-600)," \
+    "connections posting batches" >&2
+  exit 2
+fi
+WRK_SECONDS=$SECONDS_PER_RUN
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-16}
 # JFR=1 records the ingest node's CPU samples during parts 1-2 into <results>/ingest.jfr
 FRESHNESS_EVENTS=${FRESHNESS_EVENTS:-300}
@@ -37,11 +49,15 @@ cleanup() {
   fi
   "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka" >/dev/null 2>&1 || true
   "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
+  rm -f "$DIR/ingest.jar"
 }
 trap cleanup EXIT
 
 # INGEST_JAR: the service jar to measure (default: the module's build output, rebuilt when stale).
 JAR=${INGEST_JAR:-$(bench_jar red-stats-ingest)}
+# A copy: a build in the working tree meanwhile must not replace the jar under a starting node.
+cp "$JAR" "$DIR/ingest.jar"
+JAR="$DIR/ingest.jar"
 KAFKA_PORT=$(free_port); KAFKA_CONTROLLER=$(free_port)
 CH_HTTP=$(free_port); CH_TCP=$(free_port); INGEST_PORT=$(free_port)
 # The servers start while Maven resolves the classpath. A benchmark wants the broker's full JIT,
@@ -88,6 +104,7 @@ java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret
 java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H >"$DIR/admin-token"
 wait $!
 TOKEN=$(cat "$DIR/token"); ADMIN_TOKEN=$(cat "$DIR/admin-token")
+export TOKEN # the wrk scripts read it
 [[ -n "$TOKEN" && -n "$ADMIN_TOKEN" ]] || { echo "could not mint the bench tokens" >&2; exit 1; }
 publish_metrics() { # PREFIX: how the group commit went on the running node (transactions, requests each)
   curl -fs -H "Authorization: Bearer $ADMIN_TOKEN" "$INGEST/actuator/prometheus" >"$DIR/prometheus-$1.txt" || return 0
@@ -110,16 +127,50 @@ publish_metrics() { # PREFIX: how the group commit went on the running node (tra
 INGEST="http://127.0.0.1:$INGEST_PORT"
 
 {
-  echo "events=$EVENTS clients=$CLIENTS wrk=${WRK_SECONDS}s/${WRK_CONNECTIONS}c cores=$(nproc)"
+  echo "seconds=$WRK_SECONDS clients=$CLIENTS connections=$WRK_CONNECTIONS/$SATURATED_CONNECTIONS cores=$(nproc)"
 
   # 1. The HTTP path into Kafka, on a node with the dedup and the sink off: the ratio is about what
-  #    POST /stats adds to Kafka's producer; the stages behind Kafka are measured by part 3.
+  #    POST /stats adds to Kafka's producer; the stages behind Kafka are measured by part 3. Both
+  #    sides warm up first (a cold JIT says nothing about a running service), then they alternate
+  #    (producer, HTTP, producer, HTTP) so a load spike from elsewhere hits both alike. The producer
+  #    is one JVM that stays up between its windows; the HTTP side is wrk posting NDJSON batches
+  #    (batch-events.lua), a client that costs the shared CPU little.
   start_ingest http --redstats.dedup.enabled=false --redstats.sink.enabled=false
   if [[ -n "${JFR:-}" ]]; then # JFR=1: CPU samples of the ingest node during parts 1 and 2
     jcmd "$INGEST_PID" JFR.start name=bench settings=profile filename="$DIR/ingest.jfr" >/dev/null
   fi
-  java -Xmx1g -cp "$CP" "$HERE/IngestBench.java" batch "$INGEST" "$TOKEN" "127.0.0.1:$KAFKA_PORT" \
-    "$EVENTS" "$CLIENTS" 2>"$DIR/bench-batch.log" | grep -E '^[a-z0-9_.]+='
+  coproc PRODUCER { exec java -Xmx512m -cp "$CP" "$HERE/IngestBench.java" producer \
+    "127.0.0.1:$KAFKA_PORT" "$((2 * WRK_WARMUP))" 2>"$DIR/bench-producer.log"; }
+  batch_wrk() { # SECONDS [--latency]
+    wrk -t"$((CLIENTS < 2 ? CLIENTS : 2))" -c"$CLIENTS" -d"${1}s" --timeout 30s "${@:2}" \
+      -s "$HERE/batch-events.lua" "$INGEST/stats"
+  }
+  producer_says() { # prints the producer's next protocol line ("bench:..."); its logs go to the log
+    local line
+    while read -r line <&"${PRODUCER[0]}"; do
+      [[ $line == bench:* ]] && { echo "${line#bench:}"; return 0; }
+      echo "$line" >>"$DIR/bench-producer.log"
+    done
+    echo "the producer baseline stopped:" >&2
+    tail -20 "$DIR/bench-producer.log" >&2
+    exit 1
+  }
+  batch_wrk "$((2 * WRK_WARMUP))" >/dev/null # twice a wrk warm-up: the node has just started
+  [[ $(producer_says) == ready ]]
+  echo "batch.connections=$CLIENTS"
+  for _ in 1 2; do
+    echo "$WRK_SECONDS" >&"${PRODUCER[1]}"
+    echo "batch.producer.events_per_s=$(producer_says)"
+    out=$(batch_wrk "$WRK_SECONDS" --latency)
+    echo "$out" >>"$DIR/wrk-batch.txt"
+    # Only batches answered 202 count: wrk counts every response in its requests/s.
+    echo "$out" | awk '/requests in/ {n = $1; t = $4 + 0} /Non-2xx/ {bad = $NF}
+      $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
+      END { printf "batch.http.events_per_s=%.0f\nbatch.http.p50=%s\nbatch.http.p99=%s\nbatch.http.non_2xx=%d\n",
+        (n - bad) * 1000 / t, p50, p99, bad }'
+  done
+  exec {PRODUCER[1]}>&-
+  wait "$PRODUCER_PID" || true
   publish_metrics batch.publish
 
   # 2. Single-event path: the same wrk load against POST /stats and against the no-op endpoint of
@@ -128,7 +179,6 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   #    (16: a 202 waits for its Kafka commit, so this is bound by that latency) and with
   #    SATURATED_CONNECTIONS (enough requests in flight that both endpoints are bound by CPU: the
   #    capacity of the node, group commit sharing each commit among many requests).
-  export TOKEN
   single_runs() { # PREFIX CONNECTIONS
     local prefix=$1 conns=$2 path out name
     wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
@@ -166,6 +216,9 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   stop_ingest
 } | tee "$DIR/results.txt"
 
+awk -F= '$1 == "batch.producer.events_per_s" {p += $2; n++} $1 == "batch.http.events_per_s" {h += $2}
+  END { if (p > 0) printf "batch.producer_events_per_s=%.0f\nbatch.http_events_per_s=%.0f\nbatch.ratio=%.2f\n",
+    p / n, h / n, h / p }' "$DIR/results.txt" | tee -a "$DIR/results.txt"
 for prefix in single single_saturated; do
   awk -F= -v p="$prefix" '$1 == p ".stats.requests_per_s" {s+=$2} $1 == p ".noop.requests_per_s" {n+=$2}
     END { if (n > 0) printf "%s.ratio=%.2f\n", p, s / n }' "$DIR/results.txt" | tee -a "$DIR/results.txt"
