@@ -41,3 +41,26 @@ bench_cds_launch() {
   [[ -n $thin ]] || return 0
   echo "-XX:SharedArchiveFile=$entry/app.jsa -Xlog:cds=error,cds+dynamic=error -jar $thin"
 }
+
+# bench_cds_extract MODULE...: extracts each MODULE's service jar (Spring Boot's jarmode=tools
+# extract) into MODULE/target/cds/<size>-<mtime>/app, where ServiceProcess looks for it, when it is
+# not there yet: the e2e and notifier benches run this in the background while their servers
+# start, instead of ServiceProcess extracting one jar after the other before it launches them.
+bench_cds_extract() {
+  local module jar entry tmp
+  for module in "$@"; do
+    jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar 2>/dev/null | grep -v -- '-plain.jar' | head -1 || true)
+    [[ -n $jar ]] || continue
+    entry="$ROOT/$module/target/cds/$(stat -c '%s-%Y' "$jar")"
+    [[ -d $entry/app ]] && continue
+    tmp="$entry.extracting-$$"
+    mkdir -p "$entry"
+    if java -Djarmode=tools -jar "$jar" extract --destination "$tmp" >/dev/null 2>&1; then
+      # ServiceProcess may have extracted it meanwhile: then mv fails and the copy goes.
+      mv -T "$tmp" "$entry/app" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+    # The entries of the module's older jars (~100-200 MB each), as ServiceProcess drops them.
+    find "${entry%/*}" -mindepth 1 -maxdepth 1 -type d ! -name "${entry##*/}*" -exec rm -rf {} + 2>/dev/null || true
+  done
+}

@@ -3,6 +3,7 @@
 # plain JVM, outside Maven's test phase.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVICES=(red-stats-ingest red-stats-notifier red-stats-api red-service)
+source "$ROOT/bench/lib.sh"
 
 # Packages and installs the services (and what they share) when a jar is missing or older than
 # its sources: the stack runs the services' own jars, and red-stats-e2e resolves them from ~/.m2.
@@ -78,6 +79,8 @@ e2e_java() {
   trap 'rm -rf "$E2E_RUN_DIR"' EXIT
   e2e_copy_jars "$E2E_RUN_DIR/jars"
   cp -r "$ROOT/red-stats-e2e/target/test-classes" "$E2E_RUN_DIR/classes"
+  # A new jar's extraction for class data sharing overlaps the servers' start-up.
+  [[ "${SERVICE_CDS:-false}" == true ]] && { bench_cds_extract "${SERVICES[@]}" & }
   cd "$ROOT/red-stats-e2e"
   java -Xmx1g -Djava.awt.headless=true -Dredstats.service.cds="${SERVICE_CDS:-false}" \
     -Dredstats.root="$ROOT" -Dredstats.home="$home" -Dredstats.e2e.jars="$E2E_RUN_DIR/jars" \

@@ -17,6 +17,12 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -o -q -pl red-stats-notifier test-compile dependency:build-classpath \
     -Dmdep.outputFile="$module/target/bench.classpath" -Dmdep.includeScope=test
 fi
+# A new jar's extraction for class data sharing overlaps the servers' start-up.
+if [[ "${BENCH_CDS:-true}" == true ]]; then
+  ROOT="$root"
+  source "$root/bench/lib.sh"
+  bench_cds_extract red-stats-notifier &
+fi
 # shellcheck disable=SC2086 # BENCH_OPTS is a list of options
 exec java -Xmx1g -XX:+UseParallelGC ${BENCH_OPTS:-} \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
