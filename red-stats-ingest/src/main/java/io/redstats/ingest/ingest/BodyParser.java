@@ -183,7 +183,8 @@ final class BodyParser {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(body);
-    CharBuffer out = CharBuffer.allocate(UTF8_CHECK_CHARS);
+    // n bytes decode to at most n chars: a single event needs no 8 KB buffer
+    CharBuffer out = CharBuffer.allocate(Math.max(1, Math.min(UTF8_CHECK_CHARS, body.length)));
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {
