@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -151,28 +152,40 @@ class GroupCommitPoolTest {
   }
 
   /** A pool whose producers take 300 ms to send image 1 (a big batch on a busy box). */
-  private void startWithSlowImageOne(List<String> lanes) throws InterruptedException {
+  private void startWithSlowImageOne(List<String> ids) throws InterruptedException {
+    startLanes(
+        ids,
+        id ->
+            new MockProducer<>(
+                true,
+                null,
+                Topics.RAW.keySerde().serializer(),
+                Topics.RAW.valueSerde().serializer()) {
+              @Override
+              public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                  ProducerRecord<Long, StatEvent> record,
+                  org.apache.kafka.clients.producer.Callback callback) {
+                if (record.key() == 1L) {
+                  sleep(300);
+                }
+                return super.send(record, callback);
+              }
+            });
+  }
+
+  /**
+   * Starts a pool with a lane per id, each on the producer {@code producerFor} makes for it (commit
+   * interval 5 ms), and waits until every producer is initialized.
+   */
+  private void startLanes(
+      List<String> ids, Function<String, MockProducer<Long, StatEvent>> producerFor)
+      throws InterruptedException {
     pool =
         new GroupCommitPool(
-            lanes,
+            ids,
             id -> {
-              MockProducer<Long, StatEvent> producer =
-                  new MockProducer<>(
-                      true,
-                      null,
-                      Topics.RAW.keySerde().serializer(),
-                      Topics.RAW.valueSerde().serializer()) {
-                    @Override
-                    public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata>
-                        send(
-                            ProducerRecord<Long, StatEvent> record,
-                            org.apache.kafka.clients.producer.Callback callback) {
-                      if (record.key() == 1L) {
-                        sleep(300);
-                      }
-                      return super.send(record, callback);
-                    }
-                  };
+              MockProducer<Long, StatEvent> producer = producerFor.apply(id);
+              lanes.put(id, producer);
               producers.add(producer);
               return producer;
             },
@@ -180,8 +193,8 @@ class GroupCommitPoolTest {
             metrics);
     pool.start();
     long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while ((producers.size() < lanes.size()
-            || !producers.stream().allMatch(MockProducer::transactionInitialized))
+    while ((lanes.size() < ids.size()
+            || !lanes.values().stream().allMatch(MockProducer::transactionInitialized))
         && System.nanoTime() < waitUntil) {
       Thread.sleep(5);
     }
@@ -212,40 +225,26 @@ class GroupCommitPoolTest {
   void aTransactionWaitsForTheRunningCommitAndTakesEveryoneWhoArrivedMeanwhile() throws Exception {
     // Given two lanes, the first of which commits only when the test lets it
     CountDownLatch release = new CountDownLatch(1);
-    pool =
-        new GroupCommitPool(
-            List.of("test-node-0", "test-node-1"),
-            id -> {
-              MockProducer<Long, StatEvent> producer =
-                  new MockProducer<>(
-                      true,
-                      null,
-                      Topics.RAW.keySerde().serializer(),
-                      Topics.RAW.valueSerde().serializer()) {
-                    @Override
-                    public void commitTransaction() {
-                      if (id.equals("test-node-0")) {
-                        try {
-                          release.await();
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                        }
-                      }
-                      super.commitTransaction();
-                    }
-                  };
-              lanes.put(id, producer);
-              return producer;
-            },
-            properties(Duration.ofSeconds(30), Duration.ofMillis(5), 20_000),
-            metrics);
-    pool.start();
-    long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while ((lanes.size() < 2
-            || !lanes.values().stream().allMatch(MockProducer::transactionInitialized))
-        && System.nanoTime() < waitUntil) {
-      Thread.sleep(5);
-    }
+    startLanes(
+        List.of("test-node-0", "test-node-1"),
+        id ->
+            new MockProducer<>(
+                true,
+                null,
+                Topics.RAW.keySerde().serializer(),
+                Topics.RAW.valueSerde().serializer()) {
+              @Override
+              public void commitTransaction() {
+                if (id.equals("test-node-0")) {
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                super.commitTransaction();
+              }
+            });
 
     // When a first request's commit is running, and two more arrive 100 ms apart (each 20 commit
     // intervals)
