@@ -64,3 +64,6 @@ bench_cds_extract() {
     find "${entry%/*}" -mindepth 1 -maxdepth 1 -type d ! -name "${entry##*/}*" -exec rm -rf {} + 2>/dev/null || true
   done
 }
+
+# free_port: prints a TCP port on 127.0.0.1 that is free now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -36,7 +36,6 @@ DIR="$REDSTATS_HOME/bench-ingest-ab/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$DIR"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU of a process, in clock ticks
 HZ=$(getconf CLK_TCK)
 

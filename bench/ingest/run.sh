@@ -38,8 +38,6 @@ DIR="$REDSTATS_HOME/bench-ingest/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$DIR"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 INGEST_PID=""
 cleanup() {
   # The ingest node runs in the results subshell; its PID is in a file.
