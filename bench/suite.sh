@@ -47,7 +47,7 @@ if [[ $MODE == quick ]]; then
   # 2 seconds of events before the 4-second window instead of 5: its alerts are still all checked.
   NOTIFIER_OPTS="-Dbench.warmup-seconds=2"
   E2E_ARGS=(${E2E_QUICK_ARGS:---rate 100 --seconds 5 --subscribers 10})
-  declare -A EXPECTED=([build]=20 [ingest]=95 [query]=40 [notifier]=35 [red]=15 [e2e]=50)
+  declare -A EXPECTED=([build]=20 [ingest]=95 [query]=25 [notifier]=30 [red]=15 [e2e]=50)
   declare -A LIMIT=([build]=600 [ingest]=300 [query]=300 [notifier]=300 [red]=180 [e2e]=240)
 else
   INGEST_ARGS=(200000 4 20)
