@@ -1,14 +1,13 @@
 -- wrk script: POST one event per request, each with its own image_id, so the dedup passes all.
 -- TOKEN comes from the environment. Ids stay below 2^53 so Lua numbers hold them exactly.
 local counter = 0
-local seeded = false
+local threads = 0
 
+-- Ids: the second the run started, then the thread, then a counter; distinct across the runs of one
+-- bench (a repeat with a new timestamp would be a dedup conflict).
 function setup(thread)
-  if not seeded then
-    math.randomseed(os.time())
-    seeded = true
-  end
-  thread:set("base", math.random(1, 8000) * 1000000000000)
+  threads = threads + 1
+  thread:set("base", (os.time() % 800000) * 10000000000 + threads * 1000000000)
 end
 
 function init(args)
