@@ -40,7 +40,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 
 INGEST_PID=""
 cleanup() {
-  # The ingest node runs in the results subshell; its PID is in a file.
+  # The ingest node and the producer baseline run in the results subshell; their PIDs are in files.
+  if [[ -s "$DIR/producer.pid" ]]; then
+    kill "$(cat "$DIR/producer.pid")" 2>/dev/null || true
+  fi
   if [[ -s "$DIR/ingest.pid" ]]; then
     kill "$(cat "$DIR/ingest.pid")" 2>/dev/null || true
     sleep 2
@@ -139,6 +142,7 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   fi
   coproc PRODUCER { exec java -Xmx512m -cp "$CP" "$HERE/IngestBench.java" producer \
     "127.0.0.1:$KAFKA_PORT" "$((2 * WRK_WARMUP))" 2>"$DIR/bench-producer.log"; }
+  echo "$PRODUCER_PID" >"$DIR/producer.pid" # for cleanup: a failed run must not leave it waiting
   batch_wrk() { # SECONDS [--latency]
     wrk -t"$((CLIENTS < 2 ? CLIENTS : 2))" -c"$CLIENTS" -d"${1}s" --timeout 30s "${@:2}" \
       -s "$HERE/batch-events.lua" "$INGEST/stats"
