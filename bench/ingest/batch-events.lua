@@ -1,20 +1,11 @@
 -- wrk script: POST batches of BATCH events (NDJSON, default 1 000) per request, every event with its
--- own image_id, so the dedup passes all. TOKEN comes from the environment.
--- Ids: the second the run started, then the thread, then a counter; distinct across the runs of one
--- bench (a repeat with a new timestamp would be a dedup conflict), below 2^53 so Lua holds them.
+-- own image_id, so the dedup passes all.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "post-events.lua")
 local counter = 0
 local size = tonumber(os.getenv("BATCH") or "1000")
-local threads = 0
-
-function setup(thread)
-  threads = threads + 1
-  thread:set("base", (os.time() % 800000) * 10000000000 + threads * 1000000000)
-end
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-ndjson"
-  wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+  post_as("application/x-ndjson")
 end
 
 function request()

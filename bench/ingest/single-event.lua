@@ -1,19 +1,9 @@
 -- wrk script: POST one event per request, each with its own image_id, so the dedup passes all.
--- TOKEN comes from the environment. Ids stay below 2^53 so Lua numbers hold them exactly.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "post-events.lua")
 local counter = 0
-local threads = 0
-
--- Ids: the second the run started, then the thread, then a counter; distinct across the runs of one
--- bench (a repeat with a new timestamp would be a dedup conflict).
-function setup(thread)
-  threads = threads + 1
-  thread:set("base", (os.time() % 800000) * 10000000000 + threads * 1000000000)
-end
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+  post_as("application/json")
 end
 
 function request()
