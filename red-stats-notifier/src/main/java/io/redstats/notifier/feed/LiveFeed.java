@@ -131,8 +131,7 @@ public final class LiveFeed implements SmartLifecycle {
    * positions, so sessions see neither a gap nor a repeat.
    */
   private void runConsumer() {
-    try (KafkaConsumer<byte[], byte[]> c =
-        KafkaConsumers.create(properties.bootstrapServers(), "live")) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaConsumers.createLive(properties)) {
       consumer = c;
       if (!assign(c)) {
         return;

@@ -20,6 +20,7 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,7 +41,13 @@ class SubscribeHandshakeTest {
               new VisibilityProperties(VisibilityProperties.Visibility.OWN)),
           new LiveFeed(
               new FeedProperties(
-                  "127.0.0.1:9", Duration.ofMillis(200), Duration.ofSeconds(30), 1, Duration.ZERO),
+                  "127.0.0.1:9",
+                  Duration.ofMillis(200),
+                  Duration.ofSeconds(30),
+                  1,
+                  Duration.ZERO,
+                  Duration.ofMillis(5),
+                  DataSize.ofKilobytes(64)),
               record -> {},
               new SimpleMeterRegistry()));
 
