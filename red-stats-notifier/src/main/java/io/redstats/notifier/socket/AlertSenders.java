@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * per session. (A cached pool, one task per session with something queued, ran ~80 threads at 30
  * 000 alerts/s and woke one per drain.)
  *
+ * <p>A loop is woken only when no loop runs or the drains waiting outnumber {@link
+ * #DRAINS_PER_LOOP} for each running loop: the feed queues the alerts of a fetch in a burst, and on
+ * a virtual machine waking a thread (a futex call, a context switch) costs about as much as the
+ * write it would do, so a burst of ten alerts to ten sessions wakes one loop, not ten.
+ *
  * <p>A write to a client that does not read blocks its loop up to {@code send-timeout}. So that
  * other sessions are unaffected, a watchdog starts one more loop every {@link #STALL_CHECK} while
  * drains wait and no loop finished one since the previous check; loops beyond {@code loops} end
@@ -36,9 +41,16 @@ final class AlertSenders implements Executor, AutoCloseable {
    */
   static final Duration STALL_CHECK = Duration.ofMillis(20);
 
+  /**
+   * Waiting drains per running loop before another loop is woken. A drain of one alert is one
+   * socket write (~20-50 µs), so a loop works through such a backlog in a millisecond or less.
+   */
+  static final int DRAINS_PER_LOOP = 16;
+
   private final int loops;
   private final ConcurrentLinkedQueue<Runnable> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final LongAdder finished = new LongAdder();
   private final AtomicInteger threadCount = new AtomicInteger();
   private final ExecutorService threads;
@@ -70,7 +82,9 @@ final class AlertSenders implements Executor, AutoCloseable {
   @Override
   public void execute(Runnable drain) {
     ready.add(drain);
-    if (running.get() < loops) {
+    int backlog = waiting.incrementAndGet();
+    int n = running.get();
+    if (n == 0 || (n < loops && backlog > n * DRAINS_PER_LOOP)) {
       startLoop(false);
     }
   }
@@ -103,6 +117,7 @@ final class AlertSenders implements Executor, AutoCloseable {
     while (true) {
       Runnable drain;
       while ((drain = ready.poll()) != null) {
+        waiting.decrementAndGet();
         try {
           drain.run();
         } catch (RuntimeException e) {

@@ -35,6 +35,49 @@ class AlertSendersTest {
   }
 
   @Test
+  void aSmallBurstIsLeftToTheRunningLoopAndALargeOneWakesMore() throws InterruptedException {
+    // No watchdog: it would start loops for drains that wait behind the held one.
+    try (AlertSenders senders = new AlertSenders(8, Duration.ofHours(1))) {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch running = new CountDownLatch(1);
+      int small = AlertSenders.DRAINS_PER_LOOP;
+      CountDownLatch smallDone = new CountDownLatch(small);
+      senders.execute(
+          () -> {
+            running.countDown();
+            await(release);
+          });
+      assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < small; i++) {
+        senders.execute(smallDone::countDown);
+      }
+
+      assertThat(smallDone.await(300, TimeUnit.MILLISECONDS))
+          .as("no second loop for a backlog one loop clears quickly")
+          .isFalse();
+      release.countDown();
+      assertThat(smallDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CountDownLatch hold = new CountDownLatch(1);
+      CountDownLatch held = new CountDownLatch(1);
+      senders.execute(
+          () -> {
+            held.countDown();
+            await(hold);
+          });
+      assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+      CountDownLatch largeDone = new CountDownLatch(10 * AlertSenders.DRAINS_PER_LOOP);
+      for (long i = largeDone.getCount(); i > 0; i--) {
+        senders.execute(largeDone::countDown);
+      }
+      assertThat(largeDone.await(10, TimeUnit.SECONDS))
+          .as("a large backlog wakes more loops while one is held")
+          .isTrue();
+      hold.countDown();
+    }
+  }
+
+  @Test
   void drainsGoOnWhileEveryLoopIsBlockedOnASlowClient() throws InterruptedException {
     try (AlertSenders senders = new AlertSenders(1)) {
       CountDownLatch release = new CountDownLatch(1);
