@@ -7,7 +7,8 @@
 # BENCH_OPTS passes system properties: -Dbench.connect-rate=1000 -Dbench.jfr=node.jfr
 # -Dbench.node-jvm="-XX:+UseParallelGC". The node starts with class data sharing (about half the
 # CPU of a start; the first run of a new jar records the archive before it stops, see
-# ServiceProcess): BENCH_CDS=false starts it from the jar.
+# ServiceProcess): BENCH_CDS=false starts it from the jar. NOTIFIER_JAR=path runs another build of
+# the node (an A/B comparison) with the same benchmark classes.
 set -euo pipefail
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
@@ -26,6 +27,6 @@ fi
 # shellcheck disable=SC2086 # BENCH_OPTS is a list of options
 exec java -Xmx1g -XX:+UseParallelGC ${BENCH_OPTS:-} \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
-  -Dnotifier.jar="$(ls "$module"/target/red-stats-notifier-*.jar | grep -v original | head -1)" \
+  -Dnotifier.jar="${NOTIFIER_JAR:-$(ls "$module"/target/red-stats-notifier-*.jar | grep -v original | head -1)}" \
   -Dredstats.root="$root" -Dredstats.home="$root/.redstats" -Dredstats.service.cds="${BENCH_CDS:-true}" \
   io.redstats.notifier.bench.AlertBenchmark "$@"
