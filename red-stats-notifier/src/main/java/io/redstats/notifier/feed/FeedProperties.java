@@ -3,7 +3,6 @@ package io.redstats.notifier.feed;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 
 /**
  * How this node reads the canonical topic.
@@ -13,11 +12,11 @@ import org.springframework.util.unit.DataSize;
  * @param partitionRefresh how often the feed looks for partitions added to the topic
  * @param replayThreads replays running at once; more resuming clients wait their turn
  * @param replayStallTimeout a replay that makes no progress this long fails (close 1011)
- * @param liveFetchMaxWait how long the broker may hold the live feed's fetch to gather {@code
- *     liveFetchMinBytes}: the most an alert waits for company. With the Kafka default (answer on
- *     the first byte) every produce request of the topic costs the broker and the node a fetch of
- *     its own; gathering a few milliseconds of records cuts that to one fetch per wait.
- * @param liveFetchMinBytes bytes the broker gathers before it answers the live feed's fetch early
+ * @param liveBatchWait after a poll that returned records, the live feed waits until this long has
+ *     passed since the poll began, so the next fetch takes what arrived meanwhile in one go: at a
+ *     high rate one fetch and one hand-off to the sender loops every few milliseconds instead of
+ *     one per produce request, while an idle feed still waits in the broker (Kafka's fetch wait)
+ *     and costs nothing. It is the most an alert waits for company; 0 turns it off.
  */
 @ConfigurationProperties("redstats.kafka")
 public record FeedProperties(
@@ -26,5 +25,4 @@ public record FeedProperties(
     @DefaultValue("30s") Duration partitionRefresh,
     @DefaultValue("4") int replayThreads,
     @DefaultValue("30s") Duration replayStallTimeout,
-    @DefaultValue("5ms") Duration liveFetchMaxWait,
-    @DefaultValue("64KB") DataSize liveFetchMinBytes) {}
+    @DefaultValue("5ms") Duration liveBatchWait) {}

@@ -16,10 +16,6 @@ final class KafkaConsumers {
   private KafkaConsumers() {}
 
   static KafkaConsumer<byte[], byte[]> create(String bootstrapServers, String purpose) {
-    return new KafkaConsumer<>(properties(bootstrapServers, purpose));
-  }
-
-  private static Properties properties(String bootstrapServers, String purpose) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(
@@ -33,21 +29,6 @@ final class KafkaConsumers {
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return props;
-  }
-
-  /**
-   * The live feed's consumer: its fetches gather records for up to {@link
-   * FeedProperties#liveFetchMaxWait}.
-   */
-  static KafkaConsumer<byte[], byte[]> createLive(FeedProperties properties) {
-    Properties props = properties(properties.bootstrapServers(), "live");
-    props.put(
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-        Long.toString(properties.liveFetchMaxWait().toMillis()));
-    props.put(
-        ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
-        Long.toString(Math.min(Integer.MAX_VALUE, properties.liveFetchMinBytes().toBytes())));
     return new KafkaConsumer<>(props);
   }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -131,14 +132,18 @@ public final class LiveFeed implements SmartLifecycle {
    * positions, so sessions see neither a gap nor a repeat.
    */
   private void runConsumer() {
-    try (KafkaConsumer<byte[], byte[]> c = KafkaConsumers.createLive(properties)) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        KafkaConsumers.create(properties.bootstrapServers(), "live")) {
       consumer = c;
       if (!assign(c)) {
         return;
       }
       long nextRefresh = System.nanoTime() + properties.partitionRefresh().toNanos();
       while (running) {
-        pollOnce(c);
+        long pollStart = System.nanoTime();
+        if (pollOnce(c) > 0) {
+          waitForCompany(pollStart);
+        }
         if (System.nanoTime() > nextRefresh) {
           addNewPartitions(c);
           nextRefresh = System.nanoTime() + properties.partitionRefresh().toNanos();
@@ -234,7 +239,8 @@ public final class LiveFeed implements SmartLifecycle {
         added.stream().map(TopicPartition::partition).collect(Collectors.toList()));
   }
 
-  private void pollOnce(KafkaConsumer<byte[], byte[]> c) {
+  /** Polls once and dispatches what came; returns how many records came. */
+  private int pollOnce(KafkaConsumer<byte[], byte[]> c) {
     ConsumerRecords<byte[], byte[]> records;
     try {
       records = c.poll(properties.pollTimeout());
@@ -243,12 +249,21 @@ public final class LiveFeed implements SmartLifecycle {
     } catch (RuntimeException e) {
       log.warn("polling {} failed, retrying: {}", Topics.CANONICAL.name(), e.toString());
       pause();
-      return;
+      return 0;
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
       dispatch(record);
     }
     advancePastControlRecords(c);
+    return records.count();
+  }
+
+  /** See {@link FeedProperties#liveBatchWait()}. */
+  private void waitForCompany(long pollStart) {
+    long left = pollStart + properties.liveBatchWait().toNanos() - System.nanoTime();
+    if (left > 0) {
+      LockSupport.parkNanos(left);
+    }
   }
 
   private void dispatch(ConsumerRecord<byte[], byte[]> record) {

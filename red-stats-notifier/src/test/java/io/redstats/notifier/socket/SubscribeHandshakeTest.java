@@ -20,7 +20,6 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +45,7 @@ class SubscribeHandshakeTest {
                   Duration.ofSeconds(30),
                   1,
                   Duration.ZERO,
-                  Duration.ofMillis(5),
-                  DataSize.ofKilobytes(64)),
+                  Duration.ofMillis(5)),
               record -> {},
               new SimpleMeterRegistry()));
 
