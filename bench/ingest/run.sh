@@ -11,10 +11,10 @@ if (($# == 3)); then
   set -- "$3" "$2"
 fi
 SECONDS_PER_RUN=${1:-20} # length of each measured run (batch and single-event paths; two of each)
-CLIENTS=${2:-4}          # batch path: concurrent connections posting NDJSON batches of 1 000
+CLIENTS=${2:-8}          # batch path: concurrent connections posting NDJSON batches of 1 000
 if ! [[ $SECONDS_PER_RUN =~ ^[0-9]+$ && $CLIENTS =~ ^[0-9]+$ ]] || ((SECONDS_PER_RUN < 1 ||
   SECONDS_PER_RUN > 600 || CLIENTS < 1)) || (($# > 2)); then
-  echo "usage: bench/ingest/run.sh [SECONDS=20] [CLIENTS=4]: seconds of each measured run (1-600)," \
+  echo "usage: bench/ingest/run.sh [SECONDS=20] [CLIENTS=8]: seconds of each measured run (1-600)," \
     "connections posting batches" >&2
   exit 2
 fi
@@ -29,6 +29,15 @@ read -r -a EXTRA_INGEST_ARGS <<<"${INGEST_SPRING_ARGS:-}"
 # Single-event path at saturation: enough connections that neither endpoint waits on latency.
 SATURATED_CONNECTIONS=${SATURATED_CONNECTIONS:-128}
 WRK_WARMUP=${WRK_WARMUP:-5} # seconds of each wrk warm-up
+# After those, each part keeps warming up in windows of its load (WARM_WINDOW seconds of POST
+# /stats batches; of the no-op and of POST /stats single events) until the JIT compilers of the JVMs involved (node,
+# broker, producer baseline) worked less than STEADY_JIT x WARM_WINDOW seconds in a window, at
+# most WARM_MAX seconds (0: no such warm-up).
+# On two shared cores the node's C2 still compiled Spring's request path for about a minute of
+# load, taking up to 0.45 of a core from the measured window.
+WARM_MAX=${WARM_MAX:-90}
+WARM_WINDOW=${WARM_WINDOW:-5}
+STEADY_JIT=${STEADY_JIT:-0.02}
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/ingest"
@@ -74,6 +83,7 @@ cp "$(bench_classpath red-stats-ingest)" "$DIR/classpath"
 CP="$(cat "$DIR/classpath")"
 wait "$KAFKA_START" || { echo "Kafka did not start" >&2; exit 1; }
 wait "$CLICKHOUSE_START" || { echo "ClickHouse did not start" >&2; exit 1; }
+KAFKA_PID=$(tr -dc '0-9' <"$DIR/kafka/pid")
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
 echo -n "$SECRET" >"$DIR/jwt-secret"
@@ -126,6 +136,32 @@ publish_metrics() { # PREFIX: how the group commit went on the running node (tra
     "$DIR/prometheus-$1.txt"
 }
 INGEST="http://127.0.0.1:$INGEST_PORT"
+jit_seconds() { # PID...: seconds the JIT compilers of each of these JVMs have worked, one per line
+  local pid
+  for pid; do jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 {v = $4} END {print v + 0}'; done
+}
+warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one window of load) until the JIT settles
+  local prefix=$1 names=() pids=() start=$SECONDS before after steady=no last=""
+  shift
+  while [[ $1 != -- ]]; do names+=("${1%%=*}"); pids+=("${1#*=}"); shift; done
+  shift
+  while ((SECONDS - start < WARM_MAX)); do
+    before=$(jit_seconds "${pids[@]}")
+    "$@"
+    after=$(jit_seconds "${pids[@]}")
+    # Per JVM, the JIT's seconds during this window ("node:0.12,broker:0.03"), and their sum.
+    last=$(paste <(printf '%s\n' "${names[@]}") <(echo "$before") <(echo "$after") |
+      awk '{printf "%s%s:%.2f", (NR > 1 ? "," : ""), $1, $3 - $2}')
+    if paste <(echo "$before") <(echo "$after") | awk -v w="$WARM_WINDOW" -v s="$STEADY_JIT" \
+      '{d += $2 - $1} END {exit !(d < s * w)}'; then
+      steady=yes
+      break
+    fi
+  done
+  echo "$prefix.warmup_s=$((SECONDS - start))"
+  echo "$prefix.warmup_jit_steady=$steady"
+  echo "$prefix.warmup_last_jit_s=$last"
+}
 
 {
   echo "seconds=$WRK_SECONDS clients=$CLIENTS connections=$WRK_CONNECTIONS/$SATURATED_CONNECTIONS cores=$(nproc)"
@@ -160,6 +196,11 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   batch_wrk "$((2 * WRK_WARMUP))" >/dev/null # twice a wrk warm-up: the node has just started
   [[ $(producer_says) == ready ]]
   echo "batch.connections=$CLIENTS"
+  # The node's window is wrk alone: the producer loop's little code settles in its own warm-up
+  # (its JIT worked 0.01 s in the last 10-second window of a run that alternated both), and with
+  # the two alternating the node had half of WARM_MAX to settle and did not.
+  batch_window() { batch_wrk "$WARM_WINDOW" >/dev/null; }
+  warm_until_steady batch node="$INGEST_PID" broker="$KAFKA_PID" producer="$PRODUCER_PID" -- batch_window
   for _ in 1 2; do
     echo "$WRK_SECONDS" >&"${PRODUCER[1]}"
     echo "batch.producer.events_per_s=$(producer_says)"
@@ -181,11 +222,18 @@ INGEST="http://127.0.0.1:$INGEST_PORT"
   #    (16: a 202 waits for its Kafka commit, so this is bound by that latency) and with
   #    SATURATED_CONNECTIONS (enough requests in flight that both endpoints are bound by CPU: the
   #    capacity of the node, group commit sharing each commit among many requests).
+  single_window() { # CONNECTIONS: one warm-up window of each endpoint
+    local path
+    for path in bench/noop stats; do
+      wrk -t2 -c"$1" -d"${WARM_WINDOW}s" -s "$HERE/single-event.lua" "$INGEST/$path" >/dev/null
+    done
+  }
   single_runs() { # PREFIX CONNECTIONS
     local prefix=$1 conns=$2 path out name
     wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
     wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
     echo "$prefix.connections=$conns"
+    warm_until_steady "$prefix" node="$INGEST_PID" broker="$KAFKA_PID" -- single_window "$conns"
     for path in bench/noop stats bench/noop stats; do
       out=$(wrk -t2 -c"$conns" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
       name=$([[ $path == stats ]] && echo stats || echo noop)
