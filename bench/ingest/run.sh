@@ -29,9 +29,9 @@ read -r -a EXTRA_INGEST_ARGS <<<"${INGEST_SPRING_ARGS:-}"
 # Single-event path at saturation: enough connections that neither endpoint waits on latency.
 SATURATED_CONNECTIONS=${SATURATED_CONNECTIONS:-128}
 WRK_WARMUP=${WRK_WARMUP:-5} # seconds of each wrk warm-up
-# After those, each part keeps warming up in windows of its load (WARM_WINDOW seconds of POST
-# /stats batches; of the no-op and of POST /stats single events) until the JIT compilers of the JVMs involved (node,
-# broker, producer baseline) worked less than STEADY_JIT x WARM_WINDOW seconds in a window, at
+# After those, each part keeps warming up in windows of its load (WARM_WINDOW seconds of batches;
+# of the no-op and of single events) until the JIT compilers of the JVMs involved (node, broker,
+# producer baseline) worked less than STEADY_JIT x WARM_WINDOW seconds in all in one window, at
 # most WARM_MAX seconds (0: no such warm-up).
 # On two shared cores the node's C2 still compiled Spring's request path for about a minute of
 # load, taking up to 0.45 of a core from the measured window.
@@ -149,7 +149,8 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
     before=$(jit_seconds "${pids[@]}")
     "$@"
     after=$(jit_seconds "${pids[@]}")
-    # Per JVM, the JIT's seconds during this window ("node:0.12,broker:0.03"), and their sum.
+    # Per JVM, the JIT's seconds during this window ("node:0.12,broker:0.03"); steady when their
+    # sum is under the limit.
     last=$(paste <(printf '%s\n' "${names[@]}") <(echo "$before") <(echo "$after") |
       awk '{printf "%s%s:%.2f", (NR > 1 ? "," : ""), $1, $3 - $2}')
     if paste <(echo "$before") <(echo "$after") | awk -v w="$WARM_WINDOW" -v s="$STEADY_JIT" \
