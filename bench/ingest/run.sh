@@ -141,20 +141,22 @@ jit_seconds() { # PID...: seconds the JIT compilers of each of these JVMs have w
   for pid; do jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 {v = $4} END {print v + 0}'; done
 }
 warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one window of load) until the JIT settles
-  local prefix=$1 names=() pids=() start=$SECONDS before after steady=no last=""
+  local prefix=$1 names=() pids=() start=$SECONDS before after window steady=no last=""
   shift
   while [[ $1 != -- ]]; do names+=("${1%%=*}"); pids+=("${1#*=}"); shift; done
   shift
   while ((SECONDS - start < WARM_MAX)); do
     before=$(jit_seconds "${pids[@]}")
-    "$@"
+    "$@" >/dev/null
     after=$(jit_seconds "${pids[@]}")
-    # Per JVM, the JIT's seconds during this window ("node:0.12,broker:0.03"); steady when their
+    # Per JVM, the JIT's seconds during this window ("node:0.12,broker:0.03"), then whether their
     # sum is under the limit.
-    last=$(paste <(printf '%s\n' "${names[@]}") <(echo "$before") <(echo "$after") |
-      awk '{printf "%s%s:%.2f", (NR > 1 ? "," : ""), $1, $3 - $2}')
-    if paste <(echo "$before") <(echo "$after") | awk -v w="$WARM_WINDOW" -v s="$STEADY_JIT" \
-      '{d += $2 - $1} END {exit !(d < s * w)}'; then
+    window=$(paste <(printf '%s\n' "${names[@]}") <(echo "$before") <(echo "$after") |
+      awk -v limit="$(awk -v w="$WARM_WINDOW" -v s="$STEADY_JIT" 'BEGIN {print w * s}')" \
+        '{printf "%s%s:%.2f", (NR > 1 ? "," : ""), $1, $3 - $2; d += $3 - $2}
+        END {print " " (d < limit ? "yes" : "no")}')
+    last=${window% *}
+    if [[ ${window##* } == yes ]]; then
       steady=yes
       break
     fi
@@ -200,8 +202,8 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
   # The node's window is wrk alone: the producer loop's little code settles in its own warm-up
   # (its JIT worked 0.01 s in the last 10-second window of a run that alternated both), and with
   # the two alternating the node had half of WARM_MAX to settle and did not.
-  batch_window() { batch_wrk "$WARM_WINDOW" >/dev/null; }
-  warm_until_steady batch node="$INGEST_PID" broker="$KAFKA_PID" producer="$PRODUCER_PID" -- batch_window
+  warm_until_steady batch node="$INGEST_PID" broker="$KAFKA_PID" producer="$PRODUCER_PID" -- \
+    batch_wrk "$WARM_WINDOW"
   for _ in 1 2; do
     echo "$WRK_SECONDS" >&"${PRODUCER[1]}"
     echo "batch.producer.events_per_s=$(producer_says)"
@@ -223,18 +225,18 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
   #    (16: a 202 waits for its Kafka commit, so this is bound by that latency) and with
   #    SATURATED_CONNECTIONS (enough requests in flight that both endpoints are bound by CPU: the
   #    capacity of the node, group commit sharing each commit among many requests).
-  single_window() { # CONNECTIONS: one warm-up window of each endpoint
+  single_warmup() { # SECONDS CONNECTIONS: the no-op, then POST /stats, under single-event load
     local path
     for path in bench/noop stats; do
-      wrk -t2 -c"$1" -d"${WARM_WINDOW}s" -s "$HERE/single-event.lua" "$INGEST/$path" >/dev/null
+      wrk -t2 -c"$2" -d"${1}s" -s "$HERE/single-event.lua" "$INGEST/$path" >/dev/null
     done
   }
   single_runs() { # PREFIX CONNECTIONS
     local prefix=$1 conns=$2 path out name
-    wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/bench/noop" >/dev/null
-    wrk -t2 -c"$conns" -d"${WRK_WARMUP}s" -s "$HERE/single-event.lua" "$INGEST/stats" >/dev/null
+    single_warmup "$WRK_WARMUP" "$conns"
     echo "$prefix.connections=$conns"
-    warm_until_steady "$prefix" node="$INGEST_PID" broker="$KAFKA_PID" -- single_window "$conns"
+    warm_until_steady "$prefix" node="$INGEST_PID" broker="$KAFKA_PID" -- \
+      single_warmup "$WARM_WINDOW" "$conns"
     for path in bench/noop stats bench/noop stats; do
       out=$(wrk -t2 -c"$conns" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
       name=$([[ $path == stats ]] && echo stats || echo noop)
