@@ -129,10 +129,19 @@ publish_metrics() { # PREFIX: how the group commit went on the running node (tra
     /^redstats_publish_commit_seconds\{quantile="0.99"/ {c99=$NF * 1000}
     /^redstats_publish_lane_wait_seconds\{quantile="0.5"/ {w50=$NF * 1000}
     /^redstats_publish_lane_wait_seconds\{quantile="0.99"/ {w99=$NF * 1000}
+    # the Kafka client metrics of the lane producers (averages over their last 30 s); a lane that
+    # sent nothing then (NaN or 0) is left out
+    /^kafka_producer_records_per_request_avg\{/ {lane("rpr", $NF)}
+    /^kafka_producer_batch_size_avg\{/ {lane("batch", $NF)}
+    /^kafka_producer_request_latency_avg\{/ {lane("lat", $NF)}
+    function lane(name, v) { if (v + 0 > 0) { sum[name] += v; n[name]++ } }
     END { printf "%s.transactions_committed=%d\n%s.transactions_aborted=%d\n", p, c, p, a
           printf "%s.commit_p50_ms=%.1f\n%s.commit_p99_ms=%.1f\n", p, c50, p, c99
           printf "%s.lane_wait_p50_ms=%.1f\n%s.lane_wait_p99_ms=%.1f\n", p, w50, p, w99
-          if (rc > 0) printf "%s.requests_per_transaction=%.1f\n%s.records_per_transaction=%.0f\n", p, rs / rc, p, es / rc }' \
+          if (rc > 0) printf "%s.requests_per_transaction=%.1f\n%s.records_per_transaction=%.0f\n", p, rs / rc, p, es / rc
+          if (n["rpr"]) printf "%s.producer_records_per_request=%.1f\n", p, sum["rpr"] / n["rpr"]
+          if (n["batch"]) printf "%s.producer_batch_bytes=%.0f\n", p, sum["batch"] / n["batch"]
+          if (n["lat"]) printf "%s.producer_request_latency_ms=%.2f\n", p, sum["lat"] / n["lat"] }' \
     "$DIR/prometheus-$1.txt"
 }
 INGEST="http://127.0.0.1:$INGEST_PORT"

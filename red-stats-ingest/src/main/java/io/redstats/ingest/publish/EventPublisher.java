@@ -1,6 +1,7 @@
 package io.redstats.ingest.publish;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.beans.factory.DisposableBean;
@@ -32,11 +34,18 @@ import org.springframework.stereotype.Component;
  * after the broker had every record): the request is answered 503 although its events may be
  * stored. The client's retry is then harmless: the dedup topology drops the repeat. Counted by
  * {@code redstats.publish.transactions{outcome="uncertain"}}.
+ *
+ * <p>Each producer's own metrics (Kafka's, {@code kafka_producer_*} with its {@code client_id}:
+ * requests and their sizes, records per request, batch sizes, request latency) are exported as
+ * well; a replaced producer's meters leave with it.
  */
 @Component
 public class EventPublisher implements DisposableBean {
 
   private final GroupCommitPool pool;
+
+  /** Kafka's metrics of each lane's current producer, by transactional id. */
+  private final Map<String, KafkaClientMetrics> producerMetrics = new ConcurrentHashMap<>();
 
   public EventPublisher(
       KafkaProperties kafka,
@@ -51,8 +60,13 @@ public class EventPublisher implements DisposableBean {
             id -> {
               Map<String, Object> withId = new HashMap<>(config);
               withId.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-              return new KafkaProducer<>(
-                  withId, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer());
+              KafkaProducer<Long, StatEvent> producer =
+                  new KafkaProducer<>(
+                      withId,
+                      Topics.RAW.keySerde().serializer(),
+                      Topics.RAW.valueSerde().serializer());
+              bindMetrics(id, producer, registry);
+              return producer;
             },
             properties,
             new PublishMetrics(registry));
@@ -97,6 +111,21 @@ public class EventPublisher implements DisposableBean {
     return host + "-" + (serverPort > 0 ? serverPort : "pid" + ProcessHandle.current().pid());
   }
 
+  /**
+   * Exports a lane's new producer's metrics. The pool creates one only after it closed the lane's
+   * previous producer (same transactional id, so the same {@code client_id}): its meters are
+   * removed first, and the new ones take their names.
+   */
+  private void bindMetrics(
+      String transactionalId, KafkaProducer<?, ?> producer, MeterRegistry registry) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+    KafkaClientMetrics previous = producerMetrics.put(transactionalId, metrics);
+    if (previous != null) {
+      previous.close();
+    }
+    metrics.bindTo(registry);
+  }
+
   /** Writes every event in a committed transaction, at most the configured ack timeout. */
   public void publish(List<StatEvent> events) {
     pool.publish(events);
@@ -105,5 +134,6 @@ public class EventPublisher implements DisposableBean {
   @Override
   public void destroy() {
     pool.close();
+    producerMetrics.values().forEach(KafkaClientMetrics::close);
   }
 }

@@ -147,7 +147,7 @@ final class GroupCommitPool implements AutoCloseable {
           Transaction txn = lane.open;
           txn.requests++;
           txn.records += records;
-          txn.senders++;
+          txn.senders.incrementAndGet();
           txn.earliestDeadline = Math.min(txn.earliestDeadline, deadline);
           if (txn.records >= properties.commitRecords()) {
             accepting = null;
@@ -211,14 +211,15 @@ final class GroupCommitPool implements AutoCloseable {
     } catch (RuntimeException e) {
       txn.fail(e);
     } finally {
-      lock.lock();
-      try {
-        txn.senders--;
-        if (txn.senders == 0) {
+      // Without the lock: under load most requests finish sending while their transaction is
+      // still filling, and neither the lock nor a wake-up of the lane is needed then.
+      if (txn.senders.decrementAndGet() == 0 && txn.drainAwaited) {
+        lock.lock();
+        try {
           lane.wake.signal();
+        } finally {
+          lock.unlock();
         }
-      } finally {
-        lock.unlock();
       }
     }
   }
@@ -354,18 +355,21 @@ final class GroupCommitPool implements AutoCloseable {
         Transaction txn = open;
         while (!closed && accepting == this && !txn.doomed && txn.failure == null) {
           long age = System.nanoTime() - txn.openedAt;
+          if (age >= commitIntervalNanos) {
+            txn.drainAwaited = true; // before reading senders: see Transaction#drainAwaited
+          }
           if (age >= maxOpenNanos
-              || (age >= commitIntervalNanos && txn.senders == 0 && committing == 0)) {
+              || (age >= commitIntervalNanos && txn.senders.get() == 0 && committing == 0)) {
             break;
           }
+          // Due: woken by the last sender, the end of the running commit, or maxOpen.
           wake.awaitNanos(
-              txn.senders == 0 && age < commitIntervalNanos
-                  ? commitIntervalNanos - age
-                  : maxOpenNanos - age);
+              age < commitIntervalNanos ? commitIntervalNanos - age : maxOpenNanos - age);
         }
         closeForEnd(txn);
         committing++;
-        while (txn.senders > 0) {
+        txn.drainAwaited = true;
+        while (txn.senders.get() > 0) {
           wake.await();
         }
         if (txn.earliestDeadline - System.nanoTime() < maxBlockNanos) {

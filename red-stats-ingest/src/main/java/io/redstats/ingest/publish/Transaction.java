@@ -6,7 +6,8 @@ import org.apache.kafka.clients.producer.Callback;
 
 /**
  * One Kafka transaction shared by the requests that joined it while it was open. Its counters are
- * guarded by the pool's lock; {@link #failure} is written by the producer's I/O thread.
+ * guarded by the pool's lock, except {@link #senders}; {@link #failure} is written by the
+ * producer's I/O thread.
  */
 final class Transaction {
 
@@ -14,8 +15,18 @@ final class Transaction {
   int requests;
   int records;
 
-  /** Requests still sending their records; the commit waits until none is. */
-  int senders;
+  /**
+   * Requests still sending their records; the commit waits until none is. Incremented under the
+   * pool's lock (only while the transaction is open to requests), decremented without it.
+   */
+  final AtomicInteger senders = new AtomicInteger();
+
+  /**
+   * The lane waits for the senders to finish (the transaction is due or closed): the request whose
+   * decrement reaches 0 must wake it. Set by the lane under the pool's lock before it reads {@link
+   * #senders}; read by a sender after its decrement, so one of the two always sees the other.
+   */
+  volatile boolean drainAwaited;
 
   /** The earliest ack deadline (System.nanoTime) of the requests in it. */
   long earliestDeadline = Long.MAX_VALUE;

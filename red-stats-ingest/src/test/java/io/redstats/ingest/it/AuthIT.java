@@ -95,6 +95,9 @@ class AuthIT extends IngestITSupport {
 
   @Test
   void metricsWantTheAdminScope() {
+    // One accepted event, so that a producer has sent something
+    assertThat(post("application/json", anEvent(freshImageId()), ingestToken()).statusCode())
+        .isEqualTo(202);
     assertThat(get("/actuator/prometheus", ingestToken()).statusCode()).isEqualTo(403);
 
     HttpResponse<String> response = get("/actuator/prometheus", token(Scopes.ADMIN));
@@ -103,7 +106,9 @@ class AuthIT extends IngestITSupport {
         .contains("redstats_ingest_accepted")
         .contains("redstats_dedup_duplicates")
         .contains("redstats_sink_lag")
-        .contains("redstats_sink_freshness");
+        .contains("redstats_sink_freshness")
+        .containsPattern(
+            "kafka_producer_record_send_total\\{.*client_id=\"producer-redstats-ingest-");
   }
 
   @Test
