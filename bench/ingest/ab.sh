@@ -45,6 +45,8 @@ cleanup() {
   "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka" >/dev/null 2>&1 || true
   "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
   rm -f "$DIR/A.jar" "$DIR/B.jar"
+  # The servers' data (6-11 GB a run) goes; results and logs stay.
+  [[ -n "${KEEP_DATA:-}" ]] || rm -rf "$DIR/kafka/data" "$DIR/clickhouse/data"
 }
 trap cleanup EXIT
 

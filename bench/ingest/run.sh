@@ -61,6 +61,9 @@ cleanup() {
   "$ROOT/deploy/local/kafka.sh" stop "$DIR/kafka-fresh" >/dev/null 2>&1 || true
   "$ROOT/deploy/local/clickhouse.sh" stop "$DIR/clickhouse" >/dev/null 2>&1 || true
   rm -f "$DIR/ingest.jar"
+  # The servers' data (millions of records: 6-12 GB a run) goes; results and logs stay.
+  [[ -n "${KEEP_DATA:-}" ]] ||
+    rm -rf "$DIR/kafka/data" "$DIR/kafka-fresh/data" "$DIR/clickhouse/data" "$DIR/dedup-state"
 }
 trap cleanup EXIT
 
