@@ -6,7 +6,9 @@
 # to each round (row N), the baseline of the single-event ratio. JFR=1 records node A's CPU samples
 # during the rounds into <results>/A.jfr. MODE=batch posts NDJSON batches of BATCH (1 000) events
 # per request instead of single events; the figures are then per event. A_JAR / B_JAR: measure two
-# builds against each other (default: both run the module's jar).
+# builds against each other (default: both run the module's jar). THREADS=1 also writes, for each
+# run, the CPU microseconds and context switches per event of every thread group (Java thread
+# name, digits folded) of the node and the broker into <results>/threads.txt.
 # Starts one Kafka broker, one ClickHouse and two ingest nodes (A and B: the same jar, each with
 # its own extra Spring arguments), then alternates wrk runs of POST /stats between them. For each
 # run it prints events/s and the CPU microseconds per event spent by the node under load and
@@ -37,6 +39,28 @@ mkdir -p "$DIR"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU of a process, in clock ticks
+threads() { # PID: "group ticks switches" per thread; group = the Java thread name, digits folded
+  local pid=$1 task
+  jcmd "$pid" Thread.print 2>/dev/null | awk '/ nid=0x/ {
+      match($0, /nid=0x[0-9a-f]+/); nid = substr($0, RSTART + 6, RLENGTH - 6)
+      match($0, /^"[^"]*"/); name = substr($0, 2, RLENGTH - 2)
+      gsub(/[0-9]+/, "N", name); gsub(/ /, "_", name); print nid, name }' >"$DIR/names"
+  for task in /proc/"$pid"/task/*; do
+    awk -v nid="$(printf '%x' "${task##*/}")" -v comm="$(tr ' ' '_' <"$task/comm" 2>/dev/null)" \
+      'FILENAME ~ /names$/ { if ($1 == nid) name = $2; next }
+       FILENAME ~ /stat$/ { t = $14 + $15; next }
+       /ctxt_switches/ { cs += $2 }
+       END { print (name != "" ? name : comm), t, cs }' \
+      "$DIR/names" "$task/stat" "$task/status" 2>/dev/null || true # a thread may end meanwhile
+  done
+}
+thread_delta() { # BEFORE AFTER EVENTS: per event, the groups that used CPU or switched
+  awk -v n="$3" -v hz="$HZ" 'NR == FNR { t0[$1] += $2; c0[$1] += $3; next }
+    { t1[$1] += $2; c1[$1] += $3 }
+    END { for (g in t1) { dt = t1[g] - t0[g]; dc = c1[g] - c0[g]
+            if (dt > 0 || dc > 0) printf "  %8.2f us %7.3f switches  %s\n", dt * 1e6 / hz / n, dc / n, g } }' \
+    "$1" "$2" | sort -rn | head -12
+}
 HZ=$(getconf CLK_TCK)
 
 PIDS=()
@@ -107,11 +131,22 @@ for round in $(seq 1 "$ROUNDS"); do
   for name in $order; do
     node=$name path=stats
     [[ $name == N ]] && node=A path=bench/noop
+    if [[ -n "${THREADS:-}" ]]; then
+      threads "${PID[$node]}" >"$DIR/node0"; threads "$KAFKA_PID" >"$DIR/kafka0"
+    fi
     node0=$(ticks "${PID[$node]}"); kafka0=$(ticks "$KAFKA_PID")
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${WRK_SECONDS}s" -s "$SCRIPT" \
       "http://127.0.0.1:${PORT[$node]}/$path")
     node1=$(ticks "${PID[$node]}"); kafka1=$(ticks "$KAFKA_PID")
     echo "$out" >>"$DIR/wrk-$name.txt"
+    if [[ -n "${THREADS:-}" ]]; then
+      threads "${PID[$node]}" >"$DIR/node1"; threads "$KAFKA_PID" >"$DIR/kafka1"
+      events=$(echo "$out" | awk -v k="$PER_REQUEST" '/requests in/ {print $1 * k}')
+      { echo "round $round, run $name, per event: node"
+        thread_delta "$DIR/node0" "$DIR/node1" "$events"
+        echo "  broker"
+        thread_delta "$DIR/kafka0" "$DIR/kafka1" "$events"; } >>"$DIR/threads.txt"
+    fi
     requests=$(echo "$out" | awk -v k="$PER_REQUEST" '/requests in/ {print $1 * k}')
     rate=$(echo "$out" | awk -v k="$PER_REQUEST" '/Requests\/sec/ {print $2 * k}')
     awk -v r="$round" -v n="$name" -v q="$requests" -v rate="$rate" -v hz="$HZ" \

@@ -153,24 +153,27 @@ class GroupCommitPoolTest {
 
   /** A pool whose producers take 300 ms to send image 1 (a big batch on a busy box). */
   private void startWithSlowImageOne(List<String> ids) throws InterruptedException {
-    startLanes(
-        ids,
-        id ->
-            new MockProducer<>(
-                true,
-                null,
-                Topics.RAW.keySerde().serializer(),
-                Topics.RAW.valueSerde().serializer()) {
-              @Override
-              public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata> send(
-                  ProducerRecord<Long, StatEvent> record,
-                  org.apache.kafka.clients.producer.Callback callback) {
-                if (record.key() == 1L) {
-                  sleep(300);
-                }
-                return super.send(record, callback);
-              }
-            });
+    startLanes(ids, slowSending(1L, 300));
+  }
+
+  /**
+   * Producers on which sending image {@code slowImage} (every image: null) takes {@code millis}.
+   */
+  private static Function<String, MockProducer<Long, StatEvent>> slowSending(
+      Long slowImage, long millis) {
+    return id ->
+        new MockProducer<>(
+            true, null, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer()) {
+          @Override
+          public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+              ProducerRecord<Long, StatEvent> record,
+              org.apache.kafka.clients.producer.Callback callback) {
+            if (slowImage == null || slowImage.equals(record.key())) {
+              sleep(millis);
+            }
+            return super.send(record, callback);
+          }
+        };
   }
 
   /**
@@ -232,23 +235,7 @@ class GroupCommitPoolTest {
   @Test
   void aDueTransactionCommitsWhenItsLastSenderFinishesNotAtTheLongestOpenTime() throws Exception {
     // Given a commit interval of 100 ms (a transaction stays open at most 50 of them: 5 s)
-    startLanes(
-        List.of("test-node-0"),
-        id ->
-            new MockProducer<>(
-                true,
-                null,
-                Topics.RAW.keySerde().serializer(),
-                Topics.RAW.valueSerde().serializer()) {
-              @Override
-              public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata> send(
-                  ProducerRecord<Long, StatEvent> record,
-                  org.apache.kafka.clients.producer.Callback callback) {
-                sleep(400);
-                return super.send(record, callback);
-              }
-            },
-        Duration.ofMillis(100));
+    startLanes(List.of("test-node-0"), slowSending(null, 400), Duration.ofMillis(100));
 
     // When a request is still sending (400 ms) after its transaction became due
     long start = System.nanoTime();
