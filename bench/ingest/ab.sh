@@ -139,15 +139,14 @@ for round in $(seq 1 "$ROUNDS"); do
       "http://127.0.0.1:${PORT[$node]}/$path")
     node1=$(ticks "${PID[$node]}"); kafka1=$(ticks "$KAFKA_PID")
     echo "$out" >>"$DIR/wrk-$name.txt"
+    requests=$(echo "$out" | awk -v k="$PER_REQUEST" '/requests in/ {print $1 * k}')
     if [[ -n "${THREADS:-}" ]]; then
       threads "${PID[$node]}" >"$DIR/node1"; threads "$KAFKA_PID" >"$DIR/kafka1"
-      events=$(echo "$out" | awk -v k="$PER_REQUEST" '/requests in/ {print $1 * k}')
       { echo "round $round, run $name, per event: node"
-        thread_delta "$DIR/node0" "$DIR/node1" "$events"
+        thread_delta "$DIR/node0" "$DIR/node1" "$requests"
         echo "  broker"
-        thread_delta "$DIR/kafka0" "$DIR/kafka1" "$events"; } >>"$DIR/threads.txt"
+        thread_delta "$DIR/kafka0" "$DIR/kafka1" "$requests"; } >>"$DIR/threads.txt"
     fi
-    requests=$(echo "$out" | awk -v k="$PER_REQUEST" '/requests in/ {print $1 * k}')
     rate=$(echo "$out" | awk -v k="$PER_REQUEST" '/Requests\/sec/ {print $2 * k}')
     awk -v r="$round" -v n="$name" -v q="$requests" -v rate="$rate" -v hz="$HZ" \
       -v dn=$((node1 - node0)) -v dk=$((kafka1 - kafka0)) 'BEGIN {
