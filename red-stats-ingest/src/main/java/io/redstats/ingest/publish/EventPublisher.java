@@ -6,71 +6,71 @@ import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
 import io.redstats.ingest.config.KafkaTopics;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
+import io.redstats.ingest.publish.PublishMetrics.Outcome;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes accepted events to {@link Topics#RAW}, keyed by image_id, in Kafka transactions shared by
- * concurrent requests (group commit, see {@link GroupCommitPool}), and returns only when the
- * request's transaction committed — or throws {@link KafkaUnavailableException} within the ack
- * timeout.
+ * Writes accepted events to {@link Topics#RAW}, keyed by image_id, with one idempotent producer
+ * (acks=all) shared by every request, and returns only when Kafka acknowledged every event of the
+ * request — or throws {@link KafkaUnavailableException} within the ack timeout.
  *
- * <p>Why transactions: the dedup topology reads {@code read_committed}, so the records of a request
- * answered 503 (its transaction aborted) never reach the canonical topic or ClickHouse, even when
- * some of them were already written to the raw topic. A request answered 202 is never lost
- * (acks=all; the transaction committed).
+ * <p>Error policy: any record Kafka reports as failed, a {@code send} that throws (buffer full past
+ * {@code max.block.ms}, no metadata, the producer closed at shutdown), an interrupt, or the ack
+ * timeout passing → {@link KafkaUnavailableException} at once (503 with {@code Retry-After}).
+ * Nothing is retried here beyond the producer's own retries within {@code delivery.timeout.ms}: the
+ * client retries. A 503 means "not confirmed": some or all of the request's records may be stored
+ * (written before the failure, or still in the producer's buffer and written later). That is safe
+ * because the dedup topology keeps the first record of every image_id: the client's retry with the
+ * same image_ids is counted once. A 202 is never lost (acks=all).
  *
- * <p>The one uncertain case is a commit whose answer is lost ({@code commitTransaction} times out
- * after the broker had every record): the request is answered 503 although its events may be
- * stored. The client's retry is then harmless: the dedup topology drops the repeat. Counted by
- * {@code redstats.publish.transactions{outcome="uncertain"}}.
- *
- * <p>Each producer's own metrics (Kafka's, {@code kafka_producer_*} with its {@code client_id}:
- * requests and their sizes, records per request, batch sizes, request latency) are exported as
- * well; a replaced producer's meters leave with it.
+ * <p>The producer's own metrics (Kafka's, {@code kafka_producer_*}: requests and their sizes,
+ * records per request, batch sizes, request latency) are exported as well.
  */
 @Component
 public class EventPublisher implements DisposableBean {
 
-  private final GroupCommitPool pool;
+  private final Producer<Long, StatEvent> producer;
+  private final PublishProperties properties;
+  private final PublishMetrics metrics;
+  private final KafkaClientMetrics producerMetrics;
 
-  /** Kafka's metrics of each lane's current producer, by transactional id. */
-  private final Map<String, KafkaClientMetrics> producerMetrics = new ConcurrentHashMap<>();
-
+  @Autowired
   public EventPublisher(
       KafkaProperties kafka,
       PublishProperties properties,
-      KafkaTopics topics,
-      MeterRegistry registry,
-      @Value("${server.port:8081}") int serverPort) {
-    Map<String, Object> config = config(kafka, properties);
-    this.pool =
-        new GroupCommitPool(
-            transactionalIds(properties, serverPort),
-            id -> {
-              Map<String, Object> withId = new HashMap<>(config);
-              withId.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-              KafkaProducer<Long, StatEvent> producer =
-                  new KafkaProducer<>(
-                      withId,
-                      Topics.RAW.keySerde().serializer(),
-                      Topics.RAW.valueSerde().serializer());
-              bindMetrics(id, producer, registry);
-              return producer;
-            },
-            properties,
-            new PublishMetrics(registry));
-    pool.start();
+      KafkaTopics topics, // the topic exists before the first send
+      MeterRegistry registry) {
+    this(
+        new KafkaProducer<>(
+            config(kafka, properties),
+            Topics.RAW.keySerde().serializer(),
+            Topics.RAW.valueSerde().serializer()),
+        properties,
+        registry);
+  }
+
+  EventPublisher(
+      Producer<Long, StatEvent> producer, PublishProperties properties, MeterRegistry registry) {
+    this.producer = producer;
+    this.properties = properties;
+    this.metrics = new PublishMetrics(registry);
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
   }
 
   static Map<String, Object> config(KafkaProperties kafka, PublishProperties properties) {
@@ -84,56 +84,87 @@ public class EventPublisher implements DisposableBean {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
     // Kafka insists delivery.timeout >= linger + request.timeout; one request may use all of it.
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, delivery - properties.lingerMs());
-    config.put(
-        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-        (int) properties.transactionTimeout().toMillis());
     return config;
   }
 
-  /** prefix + node id + index: stable across restarts of this node, distinct between nodes. */
-  static List<String> transactionalIds(PublishProperties properties, int serverPort) {
-    String node = properties.nodeId().isBlank() ? defaultNodeId(serverPort) : properties.nodeId();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < properties.producers(); i++) {
-      ids.add(properties.transactionalIdPrefix() + node + "-" + i);
-    }
-    return ids;
-  }
-
-  private static String defaultNodeId(int serverPort) {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "localhost";
-    }
-    // A random port (0, tests) is not stable anyway; the process id keeps two such nodes apart.
-    return host + "-" + (serverPort > 0 ? serverPort : "pid" + ProcessHandle.current().pid());
-  }
-
   /**
-   * Exports a lane's new producer's metrics. The pool creates one only after it closed the lane's
-   * previous producer (same transactional id, so the same {@code client_id}): its meters are
-   * removed first, and the new ones take their names.
+   * Sends every event and waits until Kafka acknowledged all of them, at most the ack timeout.
+   *
+   * @throws KafkaUnavailableException when that is not confirmed (see the class comment)
    */
-  private void bindMetrics(
-      String transactionalId, KafkaProducer<?, ?> producer, MeterRegistry registry) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
-    KafkaClientMetrics previous = producerMetrics.put(transactionalId, metrics);
-    if (previous != null) {
-      previous.close();
+  public void publish(List<StatEvent> events) {
+    if (events.isEmpty()) {
+      return;
     }
-    metrics.bindTo(registry);
+    long start = System.nanoTime();
+    long deadline = start + properties.ackTimeout().toNanos();
+    Acks acks = new Acks(events.size());
+    try {
+      for (StatEvent event : events) {
+        producer.send(new ProducerRecord<>(Topics.RAW.name(), event.imageId(), event), acks);
+        if (acks.failure != null) {
+          break; // the rest would not make the request confirmed
+        }
+      }
+      if (!acks.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw unavailable(
+            Outcome.TIMED_OUT,
+            start,
+            "Kafka did not acknowledge every record within " + properties.ackTimeout(),
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(Outcome.FAILED, start, "interrupted while waiting for Kafka", e);
+    } catch (KafkaException | IllegalStateException e) {
+      // KafkaException: no metadata or buffer space within max.block.ms, a fatal producer error;
+      // IllegalStateException: the producer was closed (the node is shutting down).
+      throw unavailable(Outcome.FAILED, start, "Kafka cannot take records now: " + e, e);
+    }
+    if (acks.failure != null) {
+      throw unavailable(
+          Outcome.FAILED, start, "Kafka did not write a record: " + acks.failure, acks.failure);
+    }
+    metrics.record(Outcome.ACKNOWLEDGED, System.nanoTime() - start);
   }
 
-  /** Writes every event in a committed transaction, at most the configured ack timeout. */
-  public void publish(List<StatEvent> events) {
-    pool.publish(events);
+  private KafkaUnavailableException unavailable(
+      Outcome outcome, long start, String message, Throwable cause) {
+    metrics.record(outcome, System.nanoTime() - start);
+    return new KafkaUnavailableException(message, properties.retryAfter(), cause);
   }
 
   @Override
   public void destroy() {
-    pool.close();
-    producerMetrics.values().forEach(KafkaClientMetrics::close);
+    producerMetrics.close();
+    producer.close();
+  }
+
+  /**
+   * One request's acknowledgements, counted by the producer's I/O thread: done when the last record
+   * is acknowledged, or at the first failure (the request is answered 503 without waiting for the
+   * rest).
+   */
+  private static final class Acks implements Callback {
+
+    final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicInteger pending;
+    volatile Exception failure;
+
+    Acks(int records) {
+      this.pending = new AtomicInteger(records);
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null) {
+        if (failure == null) {
+          failure = exception;
+        }
+        done.countDown();
+      } else if (pending.decrementAndGet() == 0) {
+        done.countDown();
+      }
+    }
   }
 }
