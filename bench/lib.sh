@@ -29,6 +29,18 @@ bench_jar() {
   echo "$jar"
 }
 
+# bench_ingest_noop DIR CLASSPATH: compiles bench/ingest/NoopController.java (POST /bench/noop, the
+# single-event baseline; not in the service jar) against CLASSPATH into DIR/noop-classes and sets
+# NOOP_LAUNCH to the java arguments that start an ingest jar with it: java -cp JAR "${NOOP_LAUNCH[@]}"
+# SPRING_ARGS. The jar's PropertiesLauncher adds loader.path to its classpath, where the
+# application's component scan finds the controller.
+bench_ingest_noop() {
+  local dir=$1 classpath=$2
+  mkdir -p "$dir/noop-classes"
+  javac -nowarn -d "$dir/noop-classes" -cp "$classpath" "$ROOT/bench/ingest/NoopController.java"
+  NOOP_LAUNCH=(-Dloader.path="$dir/noop-classes" org.springframework.boot.loader.launch.PropertiesLauncher)
+}
+
 # bench_cds_launch MODULE JAR: the java arguments that start JAR from its extracted copy with the
 # class data sharing archive that ServiceProcess keeps in MODULE/target/cds/<size>-<mtime>/ (the
 # e2e and notifier benches record it; about half the CPU of a start), or nothing when there is no

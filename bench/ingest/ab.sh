@@ -92,16 +92,17 @@ TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jw
 export TOKEN
 
 declare -A PORT PID
+bench_ingest_noop "$DIR" "$CP" # NOOP_LAUNCH: both nodes get POST /bench/noop
 start_node() { # NAME ARGS...
   local name=$1 port
   shift
   port=$(free_port)
-  java -Xmx512m -jar "${JARS[$name]}" --server.port="$port" \
+  java -Xmx512m -cp "${JARS[$name]}" "${NOOP_LAUNCH[@]}" --server.port="$port" \
     --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
     --redstats.security.jwt-secret="$SECRET" \
     --redstats.dedup.enabled=false --redstats.sink.enabled=false \
-    --redstats.ingest.bench-noop-endpoint=true "$@" >"$DIR/ingest-$name.log" 2>&1 &
+    "$@" >"$DIR/ingest-$name.log" 2>&1 &
   PID[$name]=$!
   PORT[$name]=$port
   PIDS+=("$!")

@@ -24,7 +24,7 @@ WRK_CONNECTIONS=${WRK_CONNECTIONS:-16}
 FRESHNESS_EVENTS=${FRESHNESS_EVENTS:-300}
 START_TIMEOUT=${START_TIMEOUT:-300} # seconds an ingest node may take to come up (a busy shared box is slow)
 # INGEST_SPRING_ARGS: extra Spring arguments for every ingest node, for tuning runs, e.g.
-#   INGEST_SPRING_ARGS="--redstats.publish.producers=6 --redstats.publish.commit-interval=5ms"
+#   INGEST_SPRING_ARGS="--redstats.publish.linger-ms=10"
 read -r -a EXTRA_INGEST_ARGS <<<"${INGEST_SPRING_ARGS:-}"
 # Single-event path at saturation: enough connections that neither endpoint waits on latency.
 SATURATED_CONNECTIONS=${SATURATED_CONNECTIONS:-128}
@@ -90,14 +90,15 @@ KAFKA_PID=$(tr -dc '0-9' <"$DIR/kafka/pid")
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
 echo -n "$SECRET" >"$DIR/jwt-secret"
+bench_ingest_noop "$DIR" "$CP" # NOOP_LAUNCH: the node gets POST /bench/noop
 start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until it is UP
   local name=$1; shift
-  java -Xmx512m -jar "$JAR" --server.port="$INGEST_PORT" \
+  java -Xmx512m -cp "$JAR" "${NOOP_LAUNCH[@]}" --server.port="$INGEST_PORT" \
     --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
     --redstats.security.jwt-secret="$SECRET" \
     --redstats.dedup.state-dir="$DIR/dedup-state" \
-    --redstats.ingest.bench-noop-endpoint=true "${EXTRA_INGEST_ARGS[@]}" "$@" >"$DIR/ingest-$name.log" 2>&1 &
+    "${EXTRA_INGEST_ARGS[@]}" "$@" >"$DIR/ingest-$name.log" 2>&1 &
   INGEST_PID=$!
   echo "$INGEST_PID" >"$DIR/ingest.pid"
   for _ in $(seq 1 $((START_TIMEOUT * 4))); do
@@ -120,28 +121,20 @@ wait $!
 TOKEN=$(cat "$DIR/token"); ADMIN_TOKEN=$(cat "$DIR/admin-token")
 export TOKEN # the wrk scripts read it
 [[ -n "$TOKEN" && -n "$ADMIN_TOKEN" ]] || { echo "could not mint the bench tokens" >&2; exit 1; }
-publish_metrics() { # PREFIX: how the group commit went on the running node (transactions, requests each)
+publish_metrics() { # PREFIX: how publishing went on the running node (requests, their wait for Kafka)
   curl -fs -H "Authorization: Bearer $ADMIN_TOKEN" "$INGEST/actuator/prometheus" >"$DIR/prometheus-$1.txt" || return 0
   awk -v p="$1" '
-    /^redstats_publish_transactions_total/ && /outcome="committed"/ {c=$NF}
-    /^redstats_publish_transactions_total/ && /outcome="aborted"/ {a=$NF}
-    /^redstats_publish_transaction_requests_sum/ {rs=$NF}
-    /^redstats_publish_transaction_requests_count/ {rc=$NF}
-    /^redstats_publish_transaction_records_sum/ {es=$NF}
-    /^redstats_publish_commit_seconds\{quantile="0.5"/ {c50=$NF * 1000}
-    /^redstats_publish_commit_seconds\{quantile="0.99"/ {c99=$NF * 1000}
-    /^redstats_publish_lane_wait_seconds\{quantile="0.5"/ {w50=$NF * 1000}
-    /^redstats_publish_lane_wait_seconds\{quantile="0.99"/ {w99=$NF * 1000}
-    # the Kafka client metrics of the lane producers (averages over their last 30 s); a lane that
-    # sent nothing then (NaN or 0) is left out
-    /^kafka_producer_records_per_request_avg\{/ {lane("rpr", $NF)}
-    /^kafka_producer_batch_size_avg\{/ {lane("batch", $NF)}
-    /^kafka_producer_request_latency_avg\{/ {lane("lat", $NF)}
-    function lane(name, v) { if (v + 0 > 0) { sum[name] += v; n[name]++ } }
-    END { printf "%s.transactions_committed=%d\n%s.transactions_aborted=%d\n", p, c, p, a
-          printf "%s.commit_p50_ms=%.1f\n%s.commit_p99_ms=%.1f\n", p, c50, p, c99
-          printf "%s.lane_wait_p50_ms=%.1f\n%s.lane_wait_p99_ms=%.1f\n", p, w50, p, w99
-          if (rc > 0) printf "%s.requests_per_transaction=%.1f\n%s.records_per_transaction=%.0f\n", p, rs / rc, p, es / rc
+    /^redstats_publish_requests_seconds_count/ && /outcome="acknowledged"/ {ok=$NF}
+    /^redstats_publish_requests_seconds_count/ && !/outcome="acknowledged"/ {bad+=$NF}
+    /^redstats_publish_requests_seconds\{/ && /outcome="acknowledged"/ && /quantile="0.5"/ {a50=$NF * 1000}
+    /^redstats_publish_requests_seconds\{/ && /outcome="acknowledged"/ && /quantile="0.99"/ {a99=$NF * 1000}
+    # the Kafka client metrics of the producer (averages over its last 30 s); NaN or 0 is left out
+    /^kafka_producer_records_per_request_avg\{/ {producer("rpr", $NF)}
+    /^kafka_producer_batch_size_avg\{/ {producer("batch", $NF)}
+    /^kafka_producer_request_latency_avg\{/ {producer("lat", $NF)}
+    function producer(name, v) { if (v + 0 > 0) { sum[name] += v; n[name]++ } }
+    END { printf "%s.requests_acknowledged=%d\n%s.requests_unconfirmed=%d\n", p, ok, p, bad
+          printf "%s.ack_wait_p50_ms=%.1f\n%s.ack_wait_p99_ms=%.1f\n", p, a50, p, a99
           if (n["rpr"]) printf "%s.producer_records_per_request=%.1f\n", p, sum["rpr"] / n["rpr"]
           if (n["batch"]) printf "%s.producer_batch_bytes=%.0f\n", p, sum["batch"] / n["batch"]
           if (n["lat"]) printf "%s.producer_request_latency_ms=%.2f\n", p, sum["lat"] / n["lat"] }' \
