@@ -227,9 +227,9 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
   # 2. Single-event path: the same wrk load against POST /stats and against the no-op endpoint of
   #    the same server (same security, same body reading); warm-up first, then alternating runs so
   #    a load spike from elsewhere on the machine hits both alike. Twice: with WRK_CONNECTIONS
-  #    (16: a 202 waits for its Kafka commit, so this is bound by that latency) and with
+  #    (16: a 202 waits for its Kafka acknowledgement, so this is bound by that latency) and with
   #    SATURATED_CONNECTIONS (enough requests in flight that both endpoints are bound by CPU: the
-  #    capacity of the node, group commit sharing each commit among many requests).
+  #    capacity of the node, concurrent requests sharing produce requests).
   single_warmup() { # SECONDS CONNECTIONS: the no-op, then POST /stats, under single-event load
     local path
     for path in bench/noop stats; do

@@ -35,8 +35,9 @@ class StatsController {
       summary = "Record measurements",
       description =
           "One event as a JSON object, a JSON array of events, or NDJSON (one event a line)."
-              + " All or nothing: 202 only after Kafka acknowledged every event; 400 names every"
-              + " bad item and field and stores nothing. Unknown fields are ignored.",
+              + " 202 only after Kafka acknowledged every event (acks=all); 400 names every bad"
+              + " item and field and stores nothing; 503 means not confirmed: retrying with the"
+              + " same image_ids is safe (counted once). Unknown fields are ignored.",
       security = @SecurityRequirement(name = "bearer"),
       responses = {
         @ApiResponse(responseCode = "202", description = "every event is in Kafka"),
@@ -50,7 +51,10 @@ class StatsController {
         @ApiResponse(responseCode = "415", description = "not JSON or NDJSON"),
         @ApiResponse(
             responseCode = "503",
-            description = "Kafka did not acknowledge in time; retry after Retry-After seconds")
+            description =
+                "not confirmed: Kafka did not acknowledge every event in time, so some may or may"
+                    + " not be stored; retry after Retry-After seconds with the same image_ids"
+                    + " (each is counted once)")
       })
   @PostMapping(
       path = "/stats",

@@ -44,6 +44,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class EventPublisher implements DisposableBean {
 
+  static final String CLIENT_ID = "redstats-ingest";
+
   private final Producer<Long, StatEvent> producer;
   private final PublishProperties properties;
   private final PublishMetrics metrics;
@@ -76,6 +78,8 @@ public class EventPublisher implements DisposableBean {
   static Map<String, Object> config(KafkaProperties kafka, PublishProperties properties) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    // The label of its kafka_producer_* meters and of its requests in the broker's logs.
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, properties.lingerMs());
@@ -102,8 +106,8 @@ public class EventPublisher implements DisposableBean {
     try {
       for (StatEvent event : events) {
         producer.send(new ProducerRecord<>(Topics.RAW.name(), event.imageId(), event), acks);
-        if (acks.failure != null) {
-          break; // the rest would not make the request confirmed
+        if (acks.failure != null || System.nanoTime() - deadline > 0) {
+          break; // the rest would not make the request confirmed, or not in time
         }
       }
       if (!acks.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -238,6 +238,7 @@ class EventPublisherTest {
     assertThat(config)
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", true)
+        .containsEntry("client.id", EventPublisher.CLIENT_ID)
         .doesNotContainKey("transactional.id");
   }
 }
