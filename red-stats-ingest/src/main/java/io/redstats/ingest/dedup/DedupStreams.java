@@ -14,6 +14,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,6 +42,7 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
   private final DedupProperties properties;
   private final MeterRegistry registry;
   private final String stateDir;
+  private final HostInfo self;
   private volatile KafkaStreams streams;
 
   public DedupStreams(
@@ -59,6 +61,21 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
                     System.getProperty("java.io.tmpdir"),
                     "redstats-" + properties.applicationId() + "-" + port)
                 .toString();
+    // A random port (0, some tests) cannot be advertised; such a node answers from its own store.
+    this.self =
+        port > 0 && !properties.advertisedHost().isBlank()
+            ? new HostInfo(properties.advertisedHost(), port)
+            : null;
+  }
+
+  /** Where this node listens for its peers, or null when it does not take their questions. */
+  HostInfo self() {
+    return self;
+  }
+
+  /** The running streams, or null before start and after stop. */
+  KafkaStreams running() {
+    return streams;
   }
 
   Properties config() {
@@ -77,6 +94,9 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
+    if (self != null) {
+      config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    }
     return config;
   }
 
