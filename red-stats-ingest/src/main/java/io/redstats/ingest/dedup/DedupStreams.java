@@ -3,7 +3,6 @@ package io.redstats.ingest.dedup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
-import io.redstats.ingest.config.KafkaTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -21,6 +20,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,6 +31,9 @@ import org.springframework.stereotype.Component;
  * stream thread, which resumes from the last committed transaction, so nothing is skipped.
  */
 @Component("dedup")
+// The topics must exist first: Kafka Streams refuses a missing source topic, and an auto-created
+// topic would get the broker's default partition count.
+@DependsOn("kafkaTopics")
 public class DedupStreams implements SmartLifecycle, HealthIndicator {
 
   private static final Logger log = LoggerFactory.getLogger(DedupStreams.class);
@@ -49,7 +52,6 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
       KafkaProperties kafka,
       DedupProperties properties,
       MeterRegistry registry,
-      KafkaTopics topics,
       @Value("${server.port:8081}") int port) {
     this.kafka = kafka;
     this.properties = properties;

@@ -22,10 +22,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The ingest service on a port of its own against real Kafka and ClickHouse. Every IT class extending
- * this shares one application context (same configuration, so Spring caches it) and one ClickHouse
- * database: the topics are global, so a second context would run a second sink over the same
- * canonical topic for nothing. Tests stay apart by drawing their image ids from random ranges.
+ * The ingest service on a port of its own against real Kafka and ClickHouse. Every IT class
+ * extending this shares one application context (same configuration, so Spring caches it) and one
+ * ClickHouse database: the topics are global, so a second context would run a second sink over the
+ * same canonical topic for nothing. Tests stay apart by drawing their image ids from random ranges.
  */
 @SpringBootTest(
     classes = IngestApplication.class,
@@ -120,11 +120,17 @@ abstract class IngestITSupport {
     return anEvent(imageId, "0.85");
   }
 
+  /**
+   * The timestamp of every {@link #anEvent}: one instant for the whole run, so posting the same
+   * image again is an identical repeat (a retry), not a conflict.
+   */
+  static final long TIMESTAMP = System.currentTimeMillis();
+
   static String anEvent(long imageId, String red) {
     return "{\"image_id\":"
         + imageId
         + ",\"client_id\":7,\"timestamp\":"
-        + System.currentTimeMillis()
+        + TIMESTAMP
         + ",\"red\":"
         + red
         + "}";
