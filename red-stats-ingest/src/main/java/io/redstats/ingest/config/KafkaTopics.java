@@ -32,7 +32,8 @@ public final class KafkaTopics {
 
   /** The topics this service creates. */
   static List<String> topicNames() {
-    return List.of(Topics.RAW.name(), Topics.CANONICAL.name(), Topics.DLQ.name());
+    return List.of(
+        Topics.RAW.name(), Topics.CANONICAL.name(), Topics.CONFLICTS.name(), Topics.DLQ.name());
   }
 
   /**

@@ -17,6 +17,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads stream threads on this node
  * @param sessionTimeout how long a crashed node keeps its partitions before the others take them
  *     over (Kafka's {@code session.timeout.ms}, its default 45 s); a clean stop leaves at once
+ * @param advertisedHost the host other ingest nodes reach this one at (Kafka Streams' {@code
+ *     application.server}, with {@code server.port}): a node asks the node that owns an image_id's
+ *     partition whether the image is known. Empty: this node answers only from its own partitions
+ * @param peerTimeout how long a node waits for a peer's answer about known images before it accepts
+ *     without that check (the dedup still keeps the first and records the conflict)
  */
 @ConfigurationProperties("redstats.dedup")
 public record DedupProperties(
@@ -26,4 +31,6 @@ public record DedupProperties(
     String stateDir,
     @DefaultValue("100ms") Duration commitInterval,
     @DefaultValue("1") int threads,
-    @DefaultValue("45s") Duration sessionTimeout) {}
+    @DefaultValue("45s") Duration sessionTimeout,
+    @DefaultValue("localhost") String advertisedHost,
+    @DefaultValue("1s") Duration peerTimeout) {}

@@ -3,7 +3,6 @@ package io.redstats.ingest.dedup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
-import io.redstats.ingest.config.KafkaTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -14,12 +13,14 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,9 @@ import org.springframework.stereotype.Component;
  * stream thread, which resumes from the last committed transaction, so nothing is skipped.
  */
 @Component("dedup")
+// The topics must exist first: Kafka Streams refuses a missing source topic, and an auto-created
+// topic would get the broker's default partition count.
+@DependsOn("kafkaTopics")
 public class DedupStreams implements SmartLifecycle, HealthIndicator {
 
   private static final Logger log = LoggerFactory.getLogger(DedupStreams.class);
@@ -41,13 +45,13 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
   private final DedupProperties properties;
   private final MeterRegistry registry;
   private final String stateDir;
+  private final HostInfo self;
   private volatile KafkaStreams streams;
 
   public DedupStreams(
       KafkaProperties kafka,
       DedupProperties properties,
       MeterRegistry registry,
-      KafkaTopics topics,
       @Value("${server.port:8081}") int port) {
     this.kafka = kafka;
     this.properties = properties;
@@ -59,6 +63,21 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
                     System.getProperty("java.io.tmpdir"),
                     "redstats-" + properties.applicationId() + "-" + port)
                 .toString();
+    // A random port (0, some tests) cannot be advertised; such a node answers from its own store.
+    this.self =
+        port > 0 && !properties.advertisedHost().isBlank()
+            ? new HostInfo(properties.advertisedHost(), port)
+            : null;
+  }
+
+  /** Where this node listens for its peers, or null when it does not take their questions. */
+  HostInfo self() {
+    return self;
+  }
+
+  /** The running streams, or null before start and after stop. */
+  KafkaStreams running() {
+    return streams;
   }
 
   Properties config() {
@@ -77,6 +96,9 @@ public class DedupStreams implements SmartLifecycle, HealthIndicator {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DLQ.name());
+    if (self != null) {
+      config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    }
     return config;
   }
 

@@ -1,9 +1,12 @@
 package io.redstats.ingest.dedup;
 
+import io.redstats.contract.event.ImageConflict;
+import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
@@ -16,6 +19,9 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Both topics are keyed by image_id, so every repeat of an image reaches the same task and the
  * same store; run with {@code processing.guarantee=exactly_once_v2}, the store update and the
  * canonical record commit together.
+ *
+ * <p>A conflict is never silent: besides the metric, it goes to {@link Topics#CONFLICTS} in the
+ * same transaction, where ingest's {@code GET /conflicts} finds it for the producer that lost.
  */
 public final class DedupTopology {
 
@@ -33,6 +39,20 @@ public final class DedupTopology {
 
   private DedupTopology() {}
 
+  /**
+   * What the processor decided about one raw record: the image's first event (to the canonical
+   * topic) or a conflict (to the conflicts topic); an identical repeat produces nothing.
+   */
+  record Decision(StatEvent first, ImageConflict conflict) {
+    static Decision first(StatEvent event) {
+      return new Decision(event, null);
+    }
+
+    static Decision conflict(ImageConflict conflict) {
+      return new Decision(null, conflict);
+    }
+  }
+
   public static void build(StreamsBuilder builder, Duration retention) {
     build(builder, retention, DedupListener.NONE);
   }
@@ -43,10 +63,21 @@ public final class DedupTopology {
             Stores.persistentTimestampedKeyValueStore(STORE),
             Topics.RAW.keySerde(),
             Topics.RAW.valueSerde()));
-    builder.stream(Topics.RAW.name(), Consumed.with(Topics.RAW.keySerde(), Topics.RAW.valueSerde()))
-        .process(() -> new FirstSeenProcessor(retention, listener), STORE)
+    KStream<Long, Decision> decisions =
+        builder.stream(
+                Topics.RAW.name(), Consumed.with(Topics.RAW.keySerde(), Topics.RAW.valueSerde()))
+            .process(() -> new FirstSeenProcessor(retention, listener), STORE);
+    decisions
+        .filter((imageId, decision) -> decision.first() != null)
+        .mapValues(Decision::first)
         .to(
             Topics.CANONICAL.name(),
             Produced.with(Topics.CANONICAL.keySerde(), Topics.CANONICAL.valueSerde()));
+    decisions
+        .filter((imageId, decision) -> decision.conflict() != null)
+        .mapValues(Decision::conflict)
+        .to(
+            Topics.CONFLICTS.name(),
+            Produced.with(Topics.CONFLICTS.keySerde(), Topics.CONFLICTS.valueSerde()));
   }
 }

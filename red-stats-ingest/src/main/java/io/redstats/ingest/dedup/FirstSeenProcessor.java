@@ -1,5 +1,6 @@
 package io.redstats.ingest.dedup;
 
+import io.redstats.contract.event.ImageConflict;
 import io.redstats.contract.event.StatEvent;
 import java.time.Duration;
 import org.apache.kafka.streams.KeyValue;
@@ -13,13 +14,14 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Forwards the first event of each image_id and remembers it with its record timestamp; drops the
- * repeats. A background sweep forgets images older than the retention.
+ * identical repeats and forwards a conflict for a repeat with other content. A background sweep
+ * forgets images older than the retention.
  */
-final class FirstSeenProcessor implements Processor<Long, StatEvent, Long, StatEvent> {
+final class FirstSeenProcessor implements Processor<Long, StatEvent, Long, DedupTopology.Decision> {
 
   private final Duration retention;
   private final DedupListener listener;
-  private ProcessorContext<Long, StatEvent> context;
+  private ProcessorContext<Long, DedupTopology.Decision> context;
   private TimestampedKeyValueStore<Long, StatEvent> store;
   private Long purgeCursor;
 
@@ -29,7 +31,7 @@ final class FirstSeenProcessor implements Processor<Long, StatEvent, Long, StatE
   }
 
   @Override
-  public void init(ProcessorContext<Long, StatEvent> context) {
+  public void init(ProcessorContext<Long, DedupTopology.Decision> context) {
     this.context = context;
     this.store = context.getStateStore(DedupTopology.STORE);
     context.schedule(DedupTopology.PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::purge);
@@ -43,14 +45,18 @@ final class FirstSeenProcessor implements Processor<Long, StatEvent, Long, StatE
     ValueAndTimestamp<StatEvent> first = store.get(record.key());
     if (first == null) {
       store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-      context.forward(record); // keeps the raw record's timestamp: when ingest accepted it
+      // keeps the raw record's timestamp: when ingest accepted it
+      context.forward(record.withValue(DedupTopology.Decision.first(record.value())));
       return;
     }
     if (first.value().equals(record.value())) {
       listener.duplicate(record.key());
-    } else {
-      listener.conflict(record.key(), first.value(), record.value());
+      return;
     }
+    listener.conflict(record.key(), first.value(), record.value());
+    ImageConflict conflict =
+        new ImageConflict(first.value(), record.value(), context.currentSystemTimeMs());
+    context.forward(record.withValue(DedupTopology.Decision.conflict(conflict)));
   }
 
   /** Deletes up to {@link DedupTopology#PURGE_BATCH} expired entries from the cursor on. */

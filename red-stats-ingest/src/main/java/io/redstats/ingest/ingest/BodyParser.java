@@ -23,6 +23,7 @@ import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -48,8 +49,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BodyParser {
 
+  /**
+   * Strict about repeated keys: {@code {"red":0.1,"red":0.9}} is refused rather than read as the
+   * last one, which would store a value its sender may not have meant.
+   */
   private static final JsonMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   /** Decoded chars per step of the UTF-8 check; they are thrown away, only errors matter. */
   private static final int UTF8_CHECK_CHARS = 4096;

@@ -7,6 +7,8 @@ final class RefusalReason {
   static final String TOO_LARGE = "too_large";
   static final String UNSUPPORTED_TYPE = "unsupported_type";
   static final String UNAVAILABLE = "unavailable";
+  static final String CONFLICT = "conflict";
+  static final String OTHER_CLIENT = "other_client";
 
   private RefusalReason() {}
 }

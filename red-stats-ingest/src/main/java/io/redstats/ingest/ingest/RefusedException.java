@@ -24,6 +24,16 @@ final class RefusedException extends RuntimeException {
     return new RefusedException(HttpStatus.BAD_REQUEST, RefusalReason.INVALID, errors);
   }
 
+  /** 409: an image_id repeated with other content than the image already known. */
+  static RefusedException conflict(List<FieldError> errors) {
+    return new RefusedException(HttpStatus.CONFLICT, RefusalReason.CONFLICT, errors);
+  }
+
+  /** 403: events of a client the token may not post for. */
+  static RefusedException otherClient(List<FieldError> errors) {
+    return new RefusedException(HttpStatus.FORBIDDEN, RefusalReason.OTHER_CLIENT, errors);
+  }
+
   static RefusedException malformed(String message) {
     return new RefusedException(
         HttpStatus.BAD_REQUEST,

@@ -1,5 +1,6 @@
 package io.redstats.ingest.ingest;
 
+import io.redstats.contract.auth.JwtSupport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -11,6 +12,8 @@ import java.io.InputStream;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -46,7 +49,18 @@ class StatsController {
             description = "malformed JSON or invalid events; nothing stored",
             content = @Content(schema = @Schema(implementation = ErrorBody.class))),
         @ApiResponse(responseCode = "401", description = "no valid token"),
-        @ApiResponse(responseCode = "403", description = "token without scope ingest"),
+        @ApiResponse(
+            responseCode = "403",
+            description =
+                "token without scope ingest, or an event of another client than the token's"
+                    + " client_id; nothing stored",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class))),
+        @ApiResponse(
+            responseCode = "409",
+            description =
+                "an image_id already known with other content (client_id, timestamp or red);"
+                    + " names each differing field; nothing stored",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class))),
         @ApiResponse(responseCode = "413", description = "body or batch too large"),
         @ApiResponse(responseCode = "415", description = "not JSON or NDJSON"),
         @ApiResponse(
@@ -60,12 +74,14 @@ class StatsController {
       path = "/stats",
       consumes = {MediaType.APPLICATION_JSON_VALUE, NDJSON},
       produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Accepted> post(HttpServletRequest request) throws IOException {
+  ResponseEntity<Accepted> post(HttpServletRequest request, @AuthenticationPrincipal Jwt caller)
+      throws IOException {
     byte[] body = readBounded(request);
     boolean ndjson =
         MediaType.parseMediaType(request.getContentType())
             .isCompatibleWith(MediaType.parseMediaType(NDJSON));
-    int accepted = ndjson ? service.acceptNdjson(body) : service.acceptJson(body);
+    Long client = caller == null ? null : JwtSupport.clientId(caller);
+    int accepted = ndjson ? service.acceptNdjson(body, client) : service.acceptJson(body, client);
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Accepted(accepted));
   }
 

@@ -33,8 +33,11 @@ class SecurityConfig {
     return BearerSecurity.chain(
         http,
         auth ->
-            auth.requestMatchers(HttpMethod.POST, "/stats", "/bench/noop")
+            auth.requestMatchers(
+                    HttpMethod.POST, "/stats", "/bench/noop", "/internal/images/lookup")
                 .hasAuthority(Scopes.authority(Scopes.INGEST))
+                .requestMatchers(HttpMethod.GET, "/conflicts")
+                .hasAnyAuthority(Scopes.authority(Scopes.INGEST), Scopes.authority(Scopes.ADMIN))
                 .anyRequest()
                 .authenticated(),
         unauthorized(),

@@ -6,7 +6,6 @@ import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.ClickHouseProperties;
 import io.redstats.ingest.config.KafkaProperties;
-import io.redstats.ingest.config.KafkaTopics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -39,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,6 +63,9 @@ import org.springframework.stereotype.Component;
  * on), counted and logged with its key, partition and offset.
  */
 @Component("clickHouseSink")
+// The topics must exist first: Kafka Streams refuses a missing source topic, and an auto-created
+// topic would get the broker's default partition count.
+@DependsOn("kafkaTopics")
 public class ClickHouseSink implements SmartLifecycle, HealthIndicator {
 
   private static final Logger log = LoggerFactory.getLogger(ClickHouseSink.class);
@@ -89,8 +92,7 @@ public class ClickHouseSink implements SmartLifecycle, HealthIndicator {
       KafkaProperties kafka,
       ClickHouseProperties clickHouse,
       SinkProperties properties,
-      MeterRegistry registry,
-      KafkaTopics topics) {
+      MeterRegistry registry) {
     this.kafka = kafka;
     this.properties = properties;
     this.table = new EventsTable(clickHouse);

@@ -2,6 +2,7 @@ package io.redstats.ingest.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redstats.contract.event.ImageConflict;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import java.time.Duration;
@@ -29,6 +30,7 @@ class DedupTopologyTest {
   private TopologyTestDriver driver;
   private TestInputTopic<Long, StatEvent> raw;
   private TestOutputTopic<Long, StatEvent> canonical;
+  private TestOutputTopic<Long, ImageConflict> conflictTopic;
 
   @BeforeEach
   void startDriver() {
@@ -61,6 +63,11 @@ class DedupTopologyTest {
             Topics.CANONICAL.name(),
             Topics.CANONICAL.keySerde().deserializer(),
             Topics.CANONICAL.valueSerde().deserializer());
+    conflictTopic =
+        driver.createOutputTopic(
+            Topics.CONFLICTS.name(),
+            Topics.CONFLICTS.keySerde().deserializer(),
+            Topics.CONFLICTS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -115,6 +122,32 @@ class DedupTopologyTest {
     assertThat(canonical.readValuesToList()).containsExactly(anEvent(3, 10_000));
     assertThat(conflicts).containsExactly(3L);
     assertThat(duplicates).isEmpty();
+  }
+
+  @Test
+  void conflictIsRecordedOnTheConflictsTopicWithBothEvents() {
+    // Given an image already seen with red 0.1
+    raw.pipeInput(new TestRecord<>(8L, anEvent(8, 10_000), START));
+
+    // When the same image_id arrives with red 0.9, and later again identical to the first
+    raw.pipeInput(new TestRecord<>(8L, anEvent(8, 90_000), START.plusSeconds(1)));
+    raw.pipeInput(new TestRecord<>(8L, anEvent(8, 10_000), START.plusSeconds(2)));
+
+    // Then one conflict names what was kept and what was refused; the retry adds none
+    List<TestRecord<Long, ImageConflict>> recorded = conflictTopic.readRecordsToList();
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0).key()).isEqualTo(8L);
+    assertThat(recorded.get(0).value().kept()).isEqualTo(anEvent(8, 10_000));
+    assertThat(recorded.get(0).value().refused()).isEqualTo(anEvent(8, 90_000));
+    assertThat(canonical.readValuesToList()).containsExactly(anEvent(8, 10_000));
+  }
+
+  @Test
+  void firstEventsAndDuplicatesWriteNoConflict() {
+    raw.pipeInput(new TestRecord<>(9L, anEvent(9, 1), START));
+    raw.pipeInput(new TestRecord<>(9L, anEvent(9, 1), START));
+
+    assertThat(conflictTopic.isEmpty()).isTrue();
   }
 
   @Test

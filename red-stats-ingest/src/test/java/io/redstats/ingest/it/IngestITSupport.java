@@ -3,6 +3,7 @@ package io.redstats.ingest.it;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.ingest.IngestApplication;
+import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.RealServers;
 import java.io.IOException;
 import java.net.URI;
@@ -21,14 +22,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The ingest service on a random port against real Kafka and ClickHouse. Every IT class extending
- * this shares one application context (same configuration, so Spring caches it) and one ClickHouse
- * database: the topics are global, so a second context would run a second sink over the same
- * canonical topic for nothing. Tests stay apart by drawing their image ids from random ranges.
+ * The ingest service on a port of its own against real Kafka and ClickHouse. Every IT class
+ * extending this shares one application context (same configuration, so Spring caches it) and one
+ * ClickHouse database: the topics are global, so a second context would run a second sink over the
+ * same canonical topic for nothing. Tests stay apart by drawing their image ids from random ranges.
  */
 @SpringBootTest(
     classes = IngestApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 abstract class IngestITSupport {
 
   static final String SECRET = "integration-test-secret-at-least-32-bytes!";
@@ -36,6 +37,12 @@ abstract class IngestITSupport {
   static final TokenMinter MINTER = new TokenMinter(SECRET);
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /**
+   * A port of its own chosen up front rather than a random one, so the dedup can advertise it:
+   * ingest processes started by tests join the same dedup group and ask this node about its ids.
+   */
+  static final int PORT = FreePorts.next();
 
   @LocalServerPort int port;
 
@@ -47,6 +54,8 @@ abstract class IngestITSupport {
     registry.add("redstats.clickhouse.url", () -> servers.clickhouseJdbcUrl(DATABASE));
     registry.add("redstats.security.jwt-secret", () -> SECRET);
     registry.add("redstats.dedup.state-dir", stateDir::toString);
+    registry.add("server.port", () -> PORT);
+    registry.add("redstats.dedup.advertised-host", () -> "127.0.0.1");
   }
 
   static String token(String... scopes) {
@@ -111,11 +120,17 @@ abstract class IngestITSupport {
     return anEvent(imageId, "0.85");
   }
 
+  /**
+   * The timestamp of every {@link #anEvent}: one instant for the whole run, so posting the same
+   * image again is an identical repeat (a retry), not a conflict.
+   */
+  static final long TIMESTAMP = System.currentTimeMillis();
+
   static String anEvent(long imageId, String red) {
     return "{\"image_id\":"
         + imageId
         + ",\"client_id\":7,\"timestamp\":"
-        + System.currentTimeMillis()
+        + TIMESTAMP
         + ",\"red\":"
         + red
         + "}";

@@ -27,6 +27,10 @@ final class Load {
   private final IntSupplier port;
   private final String token;
   private final long firstImageId;
+
+  /** The events' timestamps count back from here: a retried batch repeats its events exactly. */
+  private final long start = System.currentTimeMillis();
+
   private final int events;
   private final int batchSize;
   private final HttpClient http =
@@ -109,7 +113,6 @@ final class Load {
 
   private String body(int batch) {
     StringBuilder body = new StringBuilder();
-    long now = System.currentTimeMillis();
     int from = batch * batchSize;
     int to = Math.min(events, from + batchSize);
     for (int i = from; i < to; i++) {
@@ -118,7 +121,7 @@ final class Load {
           .append(",\"client_id\":")
           .append(1 + i % 50)
           .append(",\"timestamp\":")
-          .append(now - i % 86_400_000L)
+          .append(start - i % 86_400_000L)
           .append(",\"red\":0.")
           .append(String.format("%05d", i % 100_000))
           .append("}\n");
