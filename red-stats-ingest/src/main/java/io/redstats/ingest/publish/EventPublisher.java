@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.contract.event.Topics;
 import io.redstats.ingest.config.KafkaProperties;
-import io.redstats.ingest.config.KafkaTopics;
 import io.redstats.ingest.publish.PublishMetrics.Outcome;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,6 +42,7 @@ import org.springframework.stereotype.Component;
  * records per request, batch sizes, request latency) are exported as well.
  */
 @Component
+@DependsOn("kafkaTopics") // the raw topic exists before the first send
 public class EventPublisher implements DisposableBean {
 
   static final String CLIENT_ID = "redstats-ingest";
@@ -53,10 +54,7 @@ public class EventPublisher implements DisposableBean {
 
   @Autowired
   public EventPublisher(
-      KafkaProperties kafka,
-      PublishProperties properties,
-      KafkaTopics topics, // the topic exists before the first send
-      MeterRegistry registry) {
+      KafkaProperties kafka, PublishProperties properties, MeterRegistry registry) {
     this(
         new KafkaProducer<>(
             config(kafka, properties),
