@@ -4,6 +4,7 @@ import io.redstats.contract.event.Red;
 import io.redstats.notifier.feed.FeedRecord;
 import io.redstats.notifier.feed.ReplayListener;
 import io.redstats.notifier.feed.ResumeToken;
+import io.redstats.notifier.subscription.ConnectionRow;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -69,7 +71,9 @@ final class AlertSession implements ReplayListener {
   private volatile int minRedUnits;
   private volatile boolean closing;
   private volatile long lastPongNanos = System.nanoTime();
-  private volatile CompletableFuture<Long> connectionId = CompletableFuture.completedFuture(null);
+  private volatile CompletableFuture<ConnectionRow> connectionRow =
+      CompletableFuture.completedFuture(null);
+  private volatile UUID connectionKey;
   private volatile Future<?> expiryTimer;
 
   /** Guarded by this. */
@@ -133,12 +137,17 @@ final class AlertSession implements ReplayListener {
     this.minRedUnits = units;
   }
 
-  CompletableFuture<Long> connectionId() {
-    return connectionId;
+  CompletableFuture<ConnectionRow> connectionRow() {
+    return connectionRow;
   }
 
-  void connectionId(CompletableFuture<Long> id) {
-    this.connectionId = id;
+  void connectionRow(CompletableFuture<ConnectionRow> row) {
+    this.connectionRow = row;
+  }
+
+  /** The key of this connection's row, told to the client in {@code subscribed}; before join. */
+  void connectionKey(UUID key) {
+    this.connectionKey = key;
   }
 
   /** The timer that closes the stream when its token expires; cancelled when it closes first. */
@@ -166,7 +175,9 @@ final class AlertSession implements ReplayListener {
     ResumeToken welcome = resume != null ? resume : joinedAt;
     offer(
         new Outbound(
-            new TextMessage(Protocol.subscribed(subscriber, minRedUnits, welcome.encode())), -1));
+            new TextMessage(
+                Protocol.subscribed(subscriber, minRedUnits, welcome.encode(), connectionKey)),
+            -1));
     if (resume == null) {
       return;
     }
