@@ -128,7 +128,9 @@ final class AlertSocketHandler extends TextWebSocketHandler {
                             close(
                                 socket,
                                 CloseCodes.notAuthenticated(
-                                    "no auth message within " + properties.authTimeout())));
+                                    "no auth message within "
+                                        + properties.authTimeout().toMillis()
+                                        + " ms")));
               }
             });
   }
@@ -218,9 +220,8 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       session.sendControl(Protocol.error(e.field(), e.getMessage()));
       return;
     }
-    int previous = session.minRedUnits();
     session.minRedUnits(units);
-    index.move(session, session.subscriber().seesClientId(), previous, units);
+    index.move(session, units);
     connections.thresholdChanged(session.connectionRow(), units);
     session.sendControl(Protocol.ack(units));
   }
@@ -249,7 +250,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       return;
     }
     session.closed();
-    index.remove(session, session.subscriber().seesClientId(), session.minRedUnits());
+    index.remove(session);
     connections.closed(session.connectionRow());
   }
 
