@@ -38,7 +38,8 @@ events {
 }
 
 http {
-  # \$uri, not \$request: browsers pass the token as access_token=..., and tokens stay out of logs.
+  # \$uri, not \$request: the query is not needed here. Bearer tokens never travel in URLs (the
+  # notifier refuses access_token=; browsers send the token as the socket's first message).
   log_format redstats '\$remote_addr [\$time_local] "\$request_method \$uri" \$status \$body_bytes_sent'
                       ' \$request_time upstream=\$upstream_addr';
   access_log $dir/access.log redstats;

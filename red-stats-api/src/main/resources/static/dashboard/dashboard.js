@@ -15,6 +15,9 @@
   // the notifier's close codes (its README): these mean "the resume token is no good, reconnect
   // without it"; every other close reconnects with the last token, so no alert is missed
   const DROP_RESUME_CLOSE_CODES = [4400, 4410];
+  // the token was not accepted (4401: invalid or expired, 4403: not allowed): retrying with the
+  // same token cannot help, a new sign-in does
+  const TOKEN_REFUSED_CLOSE_CODES = [4401, 4403];
   const NORMAL_CLOSE = 1000;
 
   const $ = (id) => document.getElementById(id);
@@ -23,6 +26,8 @@
   let config = { notifier_ws_url: null };
   let socket = null;
   let resume = null;
+  // the notifier's key for this page's subscription: sent back on reconnect, so it keeps one row
+  let connection = null;
   let reconnectDelay = RECONNECT_MIN_MS;
   let reconnectTimer = null;
 
@@ -62,6 +67,7 @@
     token = null;
     sessionStorage.removeItem(TOKEN_KEY);
     disconnectAlerts();
+    connection = null; // the next sign-in may be another client's
     $('app').hidden = true;
     $('logout').hidden = true;
     $('login').hidden = false;
@@ -164,9 +170,11 @@
 
   // ---- live alerts
 
+  // The token never goes in the URL (proxies log URLs): it is the socket's first message.
   function alertsUrl() {
-    const params = new URLSearchParams({ access_token: token, min_red: $('min-red').value });
+    const params = new URLSearchParams({ min_red: $('min-red').value });
     if (resume) params.set('resume', resume);
+    if (connection) params.set('connection', connection);
     return config.notifier_ws_url + '?' + params;
   }
 
@@ -177,6 +185,7 @@
     const ws = new WebSocket(alertsUrl());
     socket = ws;
     ws.onopen = () => {
+      ws.send(JSON.stringify({ type: 'auth', token: token }));
       reconnectDelay = RECONNECT_MIN_MS;
       $('ws-status').textContent = 'connected';
     };
@@ -188,6 +197,7 @@
         return; // not ours to show
       }
       if (message.resume) resume = message.resume;
+      if (message.connection) connection = message.connection;
       if (message.type === 'alert') showAlert(message);
       if (message.type === 'subscribed') $('ws-status').textContent = 'connected, alerts above ' + Number(message.min_red);
       if (message.type === 'ack') $('ws-status').textContent = 'connected, alerts above ' + Number(message.min_red);
@@ -198,6 +208,10 @@
       if (!token) return;
       if (event.code === NORMAL_CLOSE) {
         $('ws-status').textContent = 'closed by the server';
+        return;
+      }
+      if (TOKEN_REFUSED_CLOSE_CODES.includes(event.code)) {
+        $('ws-status').textContent = 'alerts refused: ' + event.reason + '; sign in again';
         return;
       }
       if (DROP_RESUME_CLOSE_CODES.includes(event.code)) resume = null;

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real WebSocket client (the JDK's) that records every alert it receives. */
+/**
+ * A real WebSocket client (the JDK's) that records every alert it receives. It sends its token in
+ * the {@code Authorization} header of the upgrade, as a client that can set headers does.
+ */
 final class AlertClient implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -20,17 +23,18 @@ final class AlertClient implements AutoCloseable {
   private final WebSocket socket;
   private volatile Integer closeCode;
 
-  private AlertClient(URI uri) throws Exception {
+  private AlertClient(URI uri, String token) throws Exception {
     this.socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token)
             .buildAsync(uri, new Listener())
             .get(15, TimeUnit.SECONDS);
   }
 
   static AlertClient connect(String wsUrl, String token, double minRed) throws Exception {
-    return new AlertClient(URI.create(wsUrl + "?access_token=" + token + "&min_red=" + minRed));
+    return new AlertClient(URI.create(wsUrl + "?min_red=" + minRed), token);
   }
 
   List<JsonNode> alerts() {

@@ -19,10 +19,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A WebSocket subscriber that behaves as the notifier's README asks a client to: it keeps the
- * {@code resume} of the last message received and, whenever its socket closes or breaks (node
- * killed, nginx killed, 1013, 4408), reconnects through the load balancer with that token until it
- * is subscribed again. Records every alert with its arrival time, duplicates included.
+ * A WebSocket subscriber that behaves as the notifier's README asks a client to: it authenticates
+ * with its first message, as a browser does (no token in the URL), keeps the {@code resume} of the
+ * last message received and the {@code connection} of its {@code subscribed}, and, whenever its
+ * socket closes or breaks (node killed, nginx killed, 1013, 4408), reconnects through the load
+ * balancer with both until it is subscribed again. Records every alert with its arrival time,
+ * duplicates included.
  */
 final class Subscriber implements AutoCloseable {
 
@@ -60,6 +62,7 @@ final class Subscriber implements AutoCloseable {
   private final AtomicInteger tokenRefusals = new AtomicInteger();
   private final CountDownLatch firstSubscribed = new CountDownLatch(1);
   private volatile String resume;
+  private volatile String connection;
   private volatile WebSocket socket;
   private volatile boolean closed;
 
@@ -96,11 +99,10 @@ final class Subscriber implements AutoCloseable {
     }
     String uri =
         wsUrl
-            + "?access_token="
-            + token
-            + "&min_red="
+            + "?min_red="
             + Red.toDecimal(minRedUnits).toPlainString()
-            + (resume == null ? "" : "&resume=" + resume);
+            + (resume == null ? "" : "&resume=" + resume)
+            + (connection == null ? "" : "&connection=" + connection);
     CLIENT
         .newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(10))
@@ -111,6 +113,7 @@ final class Subscriber implements AutoCloseable {
                 reconnectLater(gen);
               } else {
                 socket = ws;
+                ws.sendText(authMessage(), true);
               }
             });
   }
@@ -122,6 +125,10 @@ final class Subscriber implements AutoCloseable {
     }
     reconnects.incrementAndGet();
     RECONNECTS.schedule(() -> connect(gen + 1), RECONNECT_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private String authMessage() {
+    return JSON.writeValueAsString(Map.of("type", "auth", "token", token));
   }
 
   Map<Long, Integer> received() {
@@ -179,6 +186,10 @@ final class Subscriber implements AutoCloseable {
         arrivals.putIfAbsent(imageId, System.nanoTime());
         received.merge(imageId, 1, Integer::sum);
       } else if ("subscribed".equals(type)) {
+        String key = message.path("connection").asString();
+        if (!key.isEmpty()) {
+          connection = key;
+        }
         firstSubscribed.countDown();
       }
       String token = message.path("resume").asString();

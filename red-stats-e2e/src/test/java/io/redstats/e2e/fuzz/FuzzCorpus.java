@@ -800,11 +800,13 @@ public final class FuzzCorpus {
         SQL, "resume = SQL", "min_red=0.5&resume=" + encode(SQL_SNIPPETS[1]), tokens.subscribe());
     handshake(
         NESTING, "min_red = 10000 brackets", "min_red=" + "%5B".repeat(10_000), tokens.subscribe());
-    String valid = "/alerts?min_red=0.5&access_token=" + tokens.subscribe();
+    String valid = "/alerts?min_red=0.5";
+    String authorization = "Authorization: Bearer " + tokens.subscribe();
     addWs(
         HEADERS,
         "Sec-WebSocket-Version 99",
         Request.of("GET", valid)
+            .header(authorization)
             .header("Upgrade: websocket")
             .header("Connection: Upgrade")
             .header("Sec-WebSocket-Key: " + wsKey())
@@ -813,6 +815,7 @@ public final class FuzzCorpus {
         HEADERS,
         "no Sec-WebSocket-Key",
         Request.of("GET", valid)
+            .header(authorization)
             .header("Upgrade: websocket")
             .header("Connection: Upgrade")
             .header("Sec-WebSocket-Version: 13"));
@@ -820,6 +823,7 @@ public final class FuzzCorpus {
         HEADERS,
         "Sec-WebSocket-Key garbage",
         Request.of("GET", valid)
+            .header(authorization)
             .header("Upgrade: websocket")
             .header("Connection: Upgrade")
             .header("Sec-WebSocket-Key: !!")
@@ -828,38 +832,51 @@ public final class FuzzCorpus {
         HEADERS,
         "Upgrade: h2c",
         Request.of("GET", valid)
+            .header(authorization)
             .header("Upgrade: h2c")
             .header("Connection: Upgrade")
             .header("Sec-WebSocket-Key: " + wsKey())
             .header("Sec-WebSocket-Version: 13"));
-    addWs(HEADERS, "plain GET, no upgrade", Request.of("GET", valid));
+    addWs(HEADERS, "plain GET, no upgrade", Request.of("GET", valid).header(authorization));
     addWs(
         HEADERS,
         "POST /alerts",
         Request.of("POST", valid)
+            .header(authorization)
             .header("Content-Type: application/json")
             .body("{\"min_red\":0.5}".getBytes(UTF_8)));
     addWs(
-        HEADERS, "100 KB header", wsRequest(valid, null).header("X-Fuzz: " + "a".repeat(100_000)));
-    addWs(HEADERS, "2000 headers", manyHeaders(wsRequest(valid, null), 2000));
-    addWs(HEADERS, "no Host", wsRequest(valid, null).withoutHost());
+        HEADERS,
+        "100 KB header",
+        wsRequest(valid, bearer(tokens.subscribe())).header("X-Fuzz: " + "a".repeat(100_000)));
+    addWs(HEADERS, "2000 headers", manyHeaders(wsRequest(valid, bearer(tokens.subscribe())), 2000));
+    addWs(HEADERS, "no Host", wsRequest(valid, bearer(tokens.subscribe())).withoutHost());
     addWs(
         BIG,
         "POST /alerts with 10 MB",
-        Request.of("POST", valid).header("Content-Type: application/json").body(new byte[TEN_MB]));
-    addWs(BIG, "1 MB query string", wsRequest(valid + "&x=" + "a".repeat(1 << 20), null));
+        Request.of("POST", valid)
+            .header(authorization)
+            .header("Content-Type: application/json")
+            .body(new byte[TEN_MB]));
+    addWs(
+        BIG,
+        "1 MB query string",
+        wsRequest(valid + "&x=" + "a".repeat(1 << 20), bearer(tokens.subscribe())));
     String query = "/alerts?min_red=0.5";
+    // {name, path, Authorization}: without a header the socket opens and must authenticate with
+    // its first message; a token in the URL is refused
     List<String[]> auth =
         List.of(
-            new String[] {"no token", query},
-            new String[] {"garbage token", query + "&access_token=garbage"},
-            new String[] {"expired token", query + "&access_token=" + tokens.expired()},
-            new String[] {"wrong secret", query + "&access_token=" + tokens.wrongSecret()},
-            new String[] {"token of another scope", query + "&access_token=" + tokens.wrongScope()},
-            new String[] {"SQL as token", query + "&access_token=" + encode("' OR 1=1 --")},
-            new String[] {"10 KB token", query + "&access_token=" + "a".repeat(10_000)});
+            new String[] {"no token", query, null},
+            new String[] {"garbage token", query, bearer("garbage")},
+            new String[] {"expired token", query, bearer(tokens.expired())},
+            new String[] {"wrong secret", query, bearer(tokens.wrongSecret())},
+            new String[] {"token of another scope", query, bearer(tokens.wrongScope())},
+            new String[] {"SQL as token", query, bearer("' OR 1=1 --")},
+            new String[] {"10 KB token", query, bearer("a".repeat(10_000))},
+            new String[] {"token in the URL", query + "&access_token=" + tokens.subscribe(), null});
     for (String[] form : auth) {
-      add(HANDSHAKE, AUTH, form[0], Target.NOTIFIER, wsRequest(form[1], null));
+      add(HANDSHAKE, AUTH, form[0], Target.NOTIFIER, wsRequest(form[1], form[2]));
       replaceLast(FuzzCase::asAuthAbuse);
     }
     add(HANDSHAKE, AUTH, "Basic header", Target.NOTIFIER, wsRequest(query, "Basic dXNlcjpwYXNz"));
@@ -1335,8 +1352,11 @@ public final class FuzzCorpus {
   }
 
   private void handshake(String category, String name, String query, String token) {
-    String path = "/alerts?" + query + (query.isEmpty() ? "" : "&") + "access_token=" + token;
-    addWs(category, name, wsRequest(path, null));
+    addWs(category, name, wsRequest("/alerts?" + query, bearer(token)));
+  }
+
+  private static String bearer(String token) {
+    return "Bearer " + token;
   }
 
   private void addWs(String category, String name, Request request) {
@@ -1348,10 +1368,17 @@ public final class FuzzCorpus {
   }
 
   private void addFrame(String category, String name, Frame frame) {
-    String path = "/alerts?min_red=0.5&access_token=" + tokens.subscribe();
+    String path = "/alerts?min_red=0.5";
     cases.add(
         new FuzzCase(
-            MESSAGE, category, name, Target.NOTIFIER, wsRequest(path, null), frame, false, null));
+            MESSAGE,
+            category,
+            name,
+            Target.NOTIFIER,
+            wsRequest(path, bearer(tokens.subscribe())),
+            frame,
+            false,
+            null));
   }
 
   private void redUpload(String category, String name, String contentType, byte[] body) {

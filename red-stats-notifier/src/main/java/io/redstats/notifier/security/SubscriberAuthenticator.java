@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides who may open an alert stream and whose images it sees. It runs in the WebSocket handshake
- * because browsers cannot set headers on a WebSocket: the token may come as the {@code
- * access_token} query parameter as well as the {@code Authorization} header.
+ * or on the socket's first message, because browsers cannot set headers on a WebSocket: the token
+ * may come in the {@code Authorization} header or in the first message, never in the URL.
  */
 @Component
 public class SubscriberAuthenticator {
@@ -29,7 +29,7 @@ public class SubscriberAuthenticator {
 
   /**
    * @param authorization the Authorization header, or null
-   * @param accessToken the access_token query parameter, or null
+   * @param accessToken the token of the socket's first message, or null
    * @throws AuthException 401 without a valid token, 403 without scope subscribe
    */
   public Caller authenticate(String authorization, String accessToken) {

@@ -3,12 +3,19 @@ package io.redstats.notifier.socket;
 import io.redstats.notifier.feed.LiveFeed;
 import io.redstats.notifier.feed.ReplayService;
 import io.redstats.notifier.index.SubscriptionIndex;
+import io.redstats.notifier.security.AuthException;
+import io.redstats.notifier.security.Caller;
+import io.redstats.notifier.security.SubscriberAuthenticator;
 import io.redstats.notifier.subscription.ConnectionLog;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
@@ -18,9 +25,10 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * {@code /alerts}: opens a client's alert stream after the handshake accepted it, applies threshold
- * changes sent on the socket, and closes the stream. Events reach the sessions through the index,
- * not through this class.
+ * {@code /alerts}: opens a client's alert stream after the handshake accepted it (at once when the
+ * handshake carried an {@code Authorization} header, else once its first message authenticated it),
+ * applies threshold changes sent on the socket, and closes the stream. Events reach the sessions
+ * through the index, not through this class.
  */
 final class AlertSocketHandler extends TextWebSocketHandler {
 
@@ -46,6 +54,29 @@ final class AlertSocketHandler extends TextWebSocketHandler {
   private final Map<String, AlertSession> sessions;
   private final AlertMetrics metrics;
   private final TokenExpiry expiry;
+  private final SubscriberAuthenticator authenticator;
+
+  /** Sockets waiting for their {@code auth} message; removing one decides its fate, once. */
+  private final Map<String, Unauthenticated> unauthenticated = new ConcurrentHashMap<>();
+
+  /**
+   * An open socket that has not authenticated yet, and the timer that closes it if it never does.
+   */
+  private static final class Unauthenticated {
+    final SubscribeRequest request;
+    volatile Future<?> deadline;
+
+    Unauthenticated(SubscribeRequest request) {
+      this.request = request;
+    }
+
+    void cancelDeadline() {
+      Future<?> timer = deadline;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+  }
 
   AlertSocketHandler(
       SubscriptionIndex<AlertSession> index,
@@ -56,7 +87,8 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       AlertSenders senders,
       Map<String, AlertSession> sessions,
       AlertMetrics metrics,
-      TokenExpiry expiry) {
+      TokenExpiry expiry,
+      SubscriberAuthenticator authenticator) {
     this.index = index;
     this.feed = feed;
     this.replay = replay;
@@ -66,6 +98,7 @@ final class AlertSocketHandler extends TextWebSocketHandler {
     this.sessions = sessions;
     this.metrics = metrics;
     this.expiry = expiry;
+    this.authenticator = authenticator;
   }
 
   static Map<String, AlertSession> sessionMap() {
@@ -77,6 +110,53 @@ final class AlertSocketHandler extends TextWebSocketHandler {
     limitBlockingWrites(socket);
     SubscribeRequest request =
         (SubscribeRequest) socket.getAttributes().get(SubscribeRequest.ATTRIBUTE);
+    if (request.authenticated()) {
+      open(socket, request);
+      return;
+    }
+    Unauthenticated waiting = new Unauthenticated(request);
+    unauthenticated.put(socket.getId(), waiting);
+    waiting.deadline =
+        expiry.after(
+            properties.authTimeout(),
+            () -> {
+              if (unauthenticated.remove(socket.getId()) != null) {
+                senders
+                    .closers()
+                    .execute(
+                        () ->
+                            close(
+                                socket,
+                                CloseCodes.notAuthenticated(
+                                    "no auth message within "
+                                        + properties.authTimeout().toMillis()
+                                        + " ms")));
+              }
+            });
+  }
+
+  /** The first message of a socket whose handshake had no Authorization header: its token. */
+  private void authenticate(WebSocketSession socket, Unauthenticated waiting, String payload) {
+    waiting.cancelDeadline();
+    SubscribeRequest request = waiting.request;
+    try {
+      Caller caller = authenticator.authenticate(null, Protocol.parseAuth(payload));
+      Long seen = authenticator.visibleClient(caller, request.requestedClientId());
+      open(
+          socket,
+          request.authenticatedAs(new Subscriber(caller.clientId(), seen), caller.expiresAt()));
+    } catch (ProtocolException e) {
+      close(socket, CloseCodes.notAuthenticated(e.getMessage()));
+    } catch (AuthException e) {
+      close(
+          socket,
+          e.status() == HttpStatus.FORBIDDEN
+              ? CloseCodes.forbidden(e.getMessage())
+              : CloseCodes.notAuthenticated(e.getMessage()));
+    }
+  }
+
+  private void open(WebSocketSession socket, SubscribeRequest request) {
     Subscriber subscriber = request.subscriber();
     AlertSession session =
         new AlertSession(
@@ -87,9 +167,12 @@ final class AlertSocketHandler extends TextWebSocketHandler {
             senders,
             senders.closers(),
             metrics);
+    UUID key = request.connection() != null ? request.connection() : UUID.randomUUID();
+    session.connectionKey(key);
     sessions.put(socket.getId(), session);
-    session.connectionId(
+    session.connectionRow(
         connections.opened(
+            key,
             subscriber.clientId(),
             subscriber.seesClientId(),
             request.minRedUnits(),
@@ -111,8 +194,21 @@ final class AlertSocketHandler extends TextWebSocketHandler {
     }
   }
 
+  private static void close(WebSocketSession socket, CloseStatus status) {
+    try {
+      socket.close(status);
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing session {} failed: {}", socket.getId(), e.toString());
+    }
+  }
+
   @Override
   protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+    Unauthenticated waiting = unauthenticated.remove(socket.getId());
+    if (waiting != null) {
+      authenticate(socket, waiting, message.getPayload());
+      return;
+    }
     AlertSession session = sessions.get(socket.getId());
     if (session == null) {
       return;
@@ -124,10 +220,9 @@ final class AlertSocketHandler extends TextWebSocketHandler {
       session.sendControl(Protocol.error(e.field(), e.getMessage()));
       return;
     }
-    int previous = session.minRedUnits();
     session.minRedUnits(units);
-    index.move(session, session.subscriber().seesClientId(), previous, units);
-    connections.thresholdChanged(session.connectionId(), units);
+    index.move(session, units);
+    connections.thresholdChanged(session.connectionRow(), units);
     session.sendControl(Protocol.ack(units));
   }
 
@@ -146,13 +241,17 @@ final class AlertSocketHandler extends TextWebSocketHandler {
 
   @Override
   public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+    Unauthenticated waiting = unauthenticated.remove(socket.getId());
+    if (waiting != null) {
+      waiting.cancelDeadline();
+    }
     AlertSession session = sessions.remove(socket.getId());
     if (session == null) {
       return;
     }
     session.closed();
-    index.remove(session, session.subscriber().seesClientId(), session.minRedUnits());
-    connections.closed(session.connectionId());
+    index.remove(session);
+    connections.closed(session.connectionRow());
   }
 
   /** Pings every client; one that stopped answering is closed (a dead socket, a gone NAT entry). */

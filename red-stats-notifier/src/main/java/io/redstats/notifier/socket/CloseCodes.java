@@ -23,6 +23,30 @@ public final class CloseCodes {
       new CloseStatus(
           4401, "token expired; reconnect with a fresh token and your last resume token");
 
+  /**
+   * The socket was not authenticated: no {@code {"type":"auth","token":…}} first message within
+   * {@code auth-timeout}, or its token is not valid. Reconnect and authenticate with a valid token.
+   */
+  static CloseStatus notAuthenticated(String why) {
+    return new CloseStatus(4401, reason(why));
+  }
+
+  /**
+   * The token is valid but may not open this stream (no scope subscribe, another client's images).
+   * 4403 mirrors HTTP 403, the handshake's answer when the token comes in the header.
+   */
+  static CloseStatus forbidden(String why) {
+    return new CloseStatus(4403, reason(why));
+  }
+
+  /** A close frame's reason has at most 123 bytes of UTF-8 (RFC 6455 5.5); ours are ASCII. */
+  private static final int MAX_REASON = 123;
+
+  private static String reason(String why) {
+    String ascii = why.replaceAll("[^\\x20-\\x7e]", "?");
+    return ascii.length() <= MAX_REASON ? ascii : ascii.substring(0, MAX_REASON);
+  }
+
   /** The resume token points at records retention already deleted. Reconnect without it. */
   public static final CloseStatus TOKEN_TOO_OLD =
       new CloseStatus(4410, "resume token older than topic retention; reconnect without it");

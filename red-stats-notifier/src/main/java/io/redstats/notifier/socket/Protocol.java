@@ -6,6 +6,7 @@ import io.redstats.contract.event.InvalidValueException;
 import io.redstats.contract.event.Red;
 import io.redstats.contract.event.StatEvent;
 import java.math.BigDecimal;
+import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,13 +16,20 @@ import tools.jackson.databind.node.ObjectNode;
  * The messages of the alert protocol, both ways. The module README is its description for people.
  *
  * <p>Server to client: {@code subscribed} (once, first), {@code alert}, {@code ack}, {@code error}.
- * Client to server: {@code {"min_red": 0.9}}.
+ * Client to server: {@code {"type":"auth","token":"<jwt>"}} (first, when the handshake had no
+ * {@code Authorization} header), then {@code {"min_red": 0.9}}.
  */
 public final class Protocol {
 
   public static final String MIN_RED = "min_red";
   public static final String RESUME = "resume";
   public static final String TYPE = "type";
+  public static final String CONNECTION = "connection";
+  static final String AUTH = "auth";
+  static final String TOKEN = "token";
+
+  private static final String AUTH_SHAPE =
+      "the first message must be {\"type\":\"auth\",\"token\":\"<jwt>\"}";
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -57,6 +65,15 @@ public final class Protocol {
 
   /** The first message of a stream: what the subscription is, and a token to resume from. */
   public static String subscribed(Subscriber subscriber, int minRedUnits, String resumeToken) {
+    return subscribed(subscriber, minRedUnits, resumeToken, null);
+  }
+
+  /**
+   * @param connection the key a client sends back ({@code connection=}) when it reconnects, so its
+   *     subscription keeps one row in PostgreSQL; null leaves it out
+   */
+  public static String subscribed(
+      Subscriber subscriber, int minRedUnits, String resumeToken, UUID connection) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put(TYPE, "subscribed");
     if (subscriber.clientId() != null) {
@@ -65,7 +82,37 @@ public final class Protocol {
     node.put("sees", subscriber.seesClientId() == null ? "all" : "own");
     node.put(MIN_RED, Red.toDecimal(minRedUnits));
     node.put(RESUME, resumeToken);
+    if (connection != null) {
+      node.put(CONNECTION, connection.toString());
+    }
     return MAPPER.writeValueAsString(node);
+  }
+
+  private static boolean isAuth(JsonNode message) {
+    JsonNode type = message.path(TYPE);
+    return type.isString() && AUTH.equals(type.stringValue());
+  }
+
+  /**
+   * The token of the first message of a socket whose handshake had no {@code Authorization} header.
+   *
+   * @throws ProtocolException when the message is not {@code {"type":"auth","token":"<jwt>"}}
+   */
+  static String parseAuth(String payload) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(payload);
+    } catch (JacksonException e) {
+      throw new ProtocolException(null, AUTH_SHAPE);
+    }
+    if (node == null
+        || !node.isObject()
+        || !isAuth(node)
+        || !node.path(TOKEN).isString()
+        || node.path(TOKEN).stringValue().isBlank()) {
+      throw new ProtocolException(null, AUTH_SHAPE);
+    }
+    return node.path(TOKEN).stringValue();
   }
 
   /** Confirms a threshold change; events after it are matched against the new threshold. */
@@ -116,6 +163,10 @@ public final class Protocol {
     }
     if (node == null || !node.isObject()) {
       throw new ProtocolException(null, "message must be a JSON object like {\"min_red\":0.9}");
+    }
+    if (isAuth(node)) {
+      throw new ProtocolException(
+          null, "the stream is already authenticated; a new token needs a new connection");
     }
     JsonNode value = node.get(MIN_RED);
     if (value == null || value.isNull()) {

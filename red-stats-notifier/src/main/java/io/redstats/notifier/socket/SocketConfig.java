@@ -62,7 +62,8 @@ public class SocketConfig implements WebSocketConfigurer {
         senders(),
         sessions,
         new AlertMetrics(registry, sessions),
-        tokenExpiry());
+        tokenExpiry(),
+        authenticator);
   }
 
   @Bean(destroyMethod = "close")

@@ -21,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  *     ms round trip.
  * @param senderThreads sender loops writing to sockets; 0 means four per core (see {@code
  *     SocketConfig.SENDER_LOOPS_PER_CORE})
+ * @param authTimeout how long a socket opened without an {@code Authorization} header has to send
+ *     its {@code auth} message before it is closed with 4401. A client sends it as soon as the
+ *     socket opens, so 5 s covers a slow link many times over, and a connection nobody
+ *     authenticates holds a socket only that long.
  */
 @ConfigurationProperties("redstats.notifier")
 public record SocketProperties(
@@ -29,4 +33,5 @@ public record SocketProperties(
     @DefaultValue("20s") Duration pingInterval,
     @DefaultValue("60s") Duration pongTimeout,
     @DefaultValue("256KB") DataSize socketSendBuffer,
-    @DefaultValue("0") int senderThreads) {}
+    @DefaultValue("0") int senderThreads,
+    @DefaultValue("5s") Duration authTimeout) {}

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -24,16 +26,27 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Accepts or refuses an alert stream before the upgrade, with an HTTP status a client can act on:
- * 401 no valid token, 403 not allowed, 400 bad parameters, 503 (with Retry-After) while the node is
- * not reading the topic yet. Refusals have the JSON error body every RED_STATS service uses.
+ * 401 no valid token, 403 not allowed, 400 bad parameters (a token in the URL among them), 503
+ * (with Retry-After) while the node is not reading the topic yet. Refusals have the JSON error body
+ * every RED_STATS service uses.
+ *
+ * <p>A token never travels in the URL (proxies log URLs): a client sends it in the {@code
+ * Authorization} header, checked here, or, when it cannot set headers (a browser), as the first
+ * message on the socket, checked by {@link AlertSocketHandler}.
  */
 final class SubscribeHandshake implements HandshakeInterceptor {
 
+  /** Refused: the name browsers used to put a token in the URL. */
   static final String ACCESS_TOKEN = "access_token";
+
   static final String CLIENT_ID = "client_id";
+  static final String CONNECTION = "connection";
 
   /** Seconds a client should wait while the node starts its feed: a few polls. */
   private static final String RETRY_AFTER_SECONDS = "1";
+
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -71,16 +84,42 @@ final class SubscribeHandshake implements HandshakeInterceptor {
   private SubscribeRequest subscribeRequest(HttpServletRequest servlet) {
     // Not servlet.getParameter: see QueryParameters for why the query is decoded here.
     QueryParameters query = QueryParameters.parse(servlet.getQueryString());
+    if (query.get(ACCESS_TOKEN) != null) {
+      throw new ProtocolException(
+          ACCESS_TOKEN,
+          "a token in the URL is refused (URLs are logged): send it in the Authorization header"
+              + " or as the first message {\"type\":\"auth\",\"token\":\"...\"}");
+    }
+    String authorization = servlet.getHeader(HttpHeaders.AUTHORIZATION);
     Caller caller =
-        authenticator.authenticate(
-            servlet.getHeader(HttpHeaders.AUTHORIZATION), query.get(ACCESS_TOKEN));
-    Long seen = authenticator.visibleClient(caller, clientIdParameter(query.get(CLIENT_ID)));
+        authorization == null || authorization.isBlank()
+            ? null // authenticates with its first message
+            : authenticator.authenticate(authorization, null);
+    Long requested = clientIdParameter(query.get(CLIENT_ID));
+    Subscriber subscriber =
+        caller == null
+            ? null
+            : new Subscriber(caller.clientId(), authenticator.visibleClient(caller, requested));
     int minRedUnits = Protocol.parseMinRedParameter(query.get(Protocol.MIN_RED));
     return new SubscribeRequest(
-        new Subscriber(caller.clientId(), seen),
+        subscriber,
+        requested,
         minRedUnits,
         resumeParameter(query.get(Protocol.RESUME)),
-        caller.expiresAt());
+        connectionParameter(query.get(CONNECTION)),
+        caller == null ? null : caller.expiresAt());
+  }
+
+  /** Absent or empty: a new connection; else the {@code connection} of an earlier subscribed. */
+  static UUID connectionParameter(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    // UUID.fromString takes short groups and non-hex look-alikes; only the canonical form is ours.
+    if (!CANONICAL_UUID.matcher(value).matches()) {
+      throw new ProtocolException(CONNECTION, "is not a connection key of a subscribed message");
+    }
+    return UUID.fromString(value);
   }
 
   /** Absent or empty: no client named; else ASCII digits only, the api's client_id grammar. */

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes each stream when the token it was opened with expires. A token is checked once, at the
  * handshake; without this a socket would outlive its token by as long as the client keeps it open.
- * One timer thread for the node: a close only hands the work to another thread.
+ * One timer thread for the node: a close only hands the work to another thread. It also times the
+ * first message of sockets that authenticate with it.
  */
 final class TokenExpiry implements AutoCloseable {
 
@@ -41,6 +42,14 @@ final class TokenExpiry implements AutoCloseable {
     long delayMillis = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
     return timer.schedule(
         () -> session.closeWith(CloseCodes.TOKEN_EXPIRED), delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs {@code task} (which must only hand work to another thread) after {@code delay}: the
+   * deadline of a socket's first message.
+   */
+  ScheduledFuture<?> after(Duration delay, Runnable task) {
+    return timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.redstats.notifier.subscription;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,44 +60,48 @@ public class ConnectionLog implements DisposableBean {
         "redstats.notifier.subscription.pending.writes", java.util.List.of(), writer.getQueue());
   }
 
-  /** The new row's id, once written; completes with null when it could not be. */
-  public CompletableFuture<Long> opened(
-      Long clientId, Long seesClientId, int minRedUnits, boolean resumed) {
-    CompletableFuture<Long> id = new CompletableFuture<>();
+  /**
+   * The connection's row, once written: new, or the row of {@code key} taken over when the client
+   * reconnected with it. Completes with null when it could not be written.
+   */
+  public CompletableFuture<ConnectionRow> opened(
+      UUID key, Long clientId, Long seesClientId, int minRedUnits, boolean resumed) {
+    CompletableFuture<ConnectionRow> row = new CompletableFuture<>();
     boolean queued =
         submit(
-            "insert connection of client " + clientId,
+            "write the connection of client " + clientId,
             () -> {
               try {
-                id.complete(repository.opened(node, clientId, seesClientId, minRedUnits, resumed));
+                row.complete(
+                    repository.opened(node, key, clientId, seesClientId, minRedUnits, resumed));
               } finally {
-                id.complete(null);
+                row.complete(null);
               }
             });
     if (!queued) {
-      id.complete(null);
+      row.complete(null);
     }
-    return id;
+    return row;
   }
 
-  public void thresholdChanged(CompletableFuture<Long> id, int minRedUnits) {
+  public void thresholdChanged(CompletableFuture<ConnectionRow> row, int minRedUnits) {
     submit(
         "update a threshold",
         () -> {
-          Long row = id.getNow(null); // written before: one writer, in order
-          if (row != null) {
-            repository.thresholdChanged(row, minRedUnits);
+          ConnectionRow written = row.getNow(null); // written before: one writer, in order
+          if (written != null) {
+            repository.thresholdChanged(written, minRedUnits);
           }
         });
   }
 
-  public void closed(CompletableFuture<Long> id) {
+  public void closed(CompletableFuture<ConnectionRow> row) {
     submit(
         "close a connection",
         () -> {
-          Long row = id.getNow(null);
-          if (row != null) {
-            repository.closed(row);
+          ConnectionRow written = row.getNow(null);
+          if (written != null) {
+            repository.closed(written);
           }
         });
   }

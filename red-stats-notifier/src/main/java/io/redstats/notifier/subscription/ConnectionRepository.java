@@ -6,9 +6,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -24,40 +23,77 @@ public class ConnectionRepository {
     this.jdbc = jdbc;
   }
 
-  /** A new active row; returns its id. */
-  public long opened(
-      NodeId node, Long clientId, Long seesClientId, int minRedUnits, boolean resumed) {
-    KeyHolder keys = new GeneratedKeyHolder();
-    jdbc.sql(
+  /**
+   * The active row of the connection {@code key}: a new one, or, when a client reconnects with the
+   * key of its earlier stream, that stream's row taken over (its node, threshold and times updated,
+   * {@code reconnects} counted up). A key whose row belongs to another client is not taken over:
+   * the stream gets a row of a fresh key.
+   */
+  public ConnectionRow opened(
+      NodeId node, UUID key, Long clientId, Long seesClientId, int minRedUnits, boolean resumed) {
+    return jdbc.sql(
             """
             INSERT INTO client_connections
-                (client_id, sees_client_id, min_red, active, resumed, node_id)
-            VALUES (:client, :sees, :minRed, true, :resumed, :node)
+                (connection_key, client_id, sees_client_id, min_red, active, resumed, node_id)
+            VALUES (:key, :client, :sees, :minRed, true, :resumed, :node)
+            ON CONFLICT (connection_key) DO UPDATE
+               SET sees_client_id = EXCLUDED.sees_client_id,
+                   min_red = EXCLUDED.min_red,
+                   active = true,
+                   resumed = EXCLUDED.resumed,
+                   node_id = EXCLUDED.node_id,
+                   connected_at = now(),
+                   updated_at = now(),
+                   disconnected_at = NULL,
+                   reconnects = client_connections.reconnects + 1
+             WHERE client_connections.client_id IS NOT DISTINCT FROM EXCLUDED.client_id
+            RETURNING id, reconnects
             """)
+        .param("key", key)
         .param("client", clientId)
         .param("sees", seesClientId)
         .param("minRed", Red.toDecimal(minRedUnits))
         .param("resumed", resumed)
         .param("node", node.value())
-        .update(keys, "id");
-    return keys.getKeyAs(Long.class);
+        .query((rs, row) -> new ConnectionRow(rs.getLong("id"), rs.getInt("reconnects")))
+        .optional()
+        .orElseGet(
+            () -> opened(node, UUID.randomUUID(), clientId, seesClientId, minRedUnits, resumed));
   }
 
-  public void thresholdChanged(long id, int minRedUnits) {
-    jdbc.sql("UPDATE client_connections SET min_red = :minRed, updated_at = now() WHERE id = :id")
+  public void thresholdChanged(ConnectionRow row, int minRedUnits) {
+    jdbc.sql(
+            """
+            UPDATE client_connections SET min_red = :minRed, updated_at = now()
+             WHERE id = :id AND reconnects = :reconnects
+            """)
         .param("minRed", Red.toDecimal(minRedUnits))
-        .param("id", id)
+        .param("id", row.id())
+        .param("reconnects", row.reconnects())
         .update();
   }
 
-  public void closed(long id) {
+  public void closed(ConnectionRow row) {
     jdbc.sql(
             """
             UPDATE client_connections
                SET active = false, disconnected_at = now(), updated_at = now()
-             WHERE id = :id AND active
+             WHERE id = :id AND reconnects = :reconnects AND active
             """)
-        .param("id", id)
+        .param("id", row.id())
+        .param("reconnects", row.reconnects())
+        .update();
+  }
+
+  /** Deletes the rows inactive for longer than {@code retentionMs}; returns how many. */
+  public int deleteInactive(long retentionMs) {
+    return jdbc.sql(
+            """
+            DELETE FROM client_connections
+             WHERE NOT active
+               AND disconnected_at < now() - make_interval(secs => :retentionSeconds)
+            """)
+        .param("retentionSeconds", retentionMs / 1000.0)
         .update();
   }
 
@@ -101,8 +137,8 @@ public class ConnectionRepository {
   public List<ConnectionView> active() {
     return jdbc.sql(
             """
-            SELECT id, client_id, sees_client_id, min_red, active, resumed, node_id,
-                   connected_at, updated_at, disconnected_at
+            SELECT id, connection_key, client_id, sees_client_id, min_red, active, resumed,
+                   reconnects, node_id, connected_at, updated_at, disconnected_at
               FROM client_connections
              WHERE active
              ORDER BY id
@@ -114,11 +150,13 @@ public class ConnectionRepository {
   private static ConnectionView view(ResultSet rs, int row) throws SQLException {
     return new ConnectionView(
         rs.getLong("id"),
+        rs.getObject("connection_key", UUID.class),
         nullableLong(rs, "client_id"),
         nullableLong(rs, "sees_client_id"),
         rs.getBigDecimal("min_red"),
         rs.getBoolean("active"),
         rs.getBoolean("resumed"),
+        rs.getInt("reconnects"),
         rs.getString("node_id"),
         instant(rs.getTimestamp("connected_at")),
         instant(rs.getTimestamp("updated_at")),

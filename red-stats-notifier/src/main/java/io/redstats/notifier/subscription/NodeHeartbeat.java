@@ -7,8 +7,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps this node alive in {@code notifier_nodes} and reaps the rows of nodes that stopped (a kill
- * -9 leaves its rows active): every node does it, so any one surviving node is enough.
+ * Keeps this node alive in {@code notifier_nodes}, reaps the rows of nodes that stopped (a kill -9
+ * leaves its rows active) and deletes rows inactive for longer than the retention: every node does
+ * it, so any one surviving node is enough.
  *
  * <p>Error policy: a failed heartbeat or reap is logged and tried again at the next tick. A node
  * that cannot heartbeat for longer than the timeout will see its rows reaped by others while its
@@ -49,6 +50,13 @@ public class NodeHeartbeat implements InitializingBean {
       int reaped = repository.reapDeadNodes(properties.nodeTimeout().toMillis());
       if (reaped > 0) {
         log.info("marked {} connections of dead notifier nodes inactive", reaped);
+      }
+      int deleted = repository.deleteInactive(properties.connectionRetention().toMillis());
+      if (deleted > 0) {
+        log.debug(
+            "deleted {} connections inactive for over {}",
+            deleted,
+            properties.connectionRetention());
       }
     } catch (RuntimeException e) {
       log.warn("heartbeat of node {} failed, retrying next tick: {}", node, e.toString());

@@ -30,7 +30,7 @@ class SubscriptionIndexTest {
   @Test
   void removingTheLastSubscriberOfAClientLeavesNothingBehind() {
     index.add("own7", 7L, 100);
-    index.remove("own7", 7L, 100);
+    index.remove("own7");
 
     assertThat(matching(7, 100_000)).isEmpty();
     index.add("again", 7L, 100);
@@ -38,10 +38,37 @@ class SubscriptionIndexTest {
   }
 
   @Test
+  void removingASubscriberThatMovedRemovesItFromWhereItIsNow() {
+    index.add("own7", 7L, 90_000);
+    index.move("own7", 10_000);
+
+    index.remove("own7");
+
+    assertThat(matching(7, 100_000)).isEmpty();
+  }
+
+  @Test
+  void addingASubscriberAgainLeavesItsOldPlace() {
+    index.add("all", null, 90_000);
+
+    index.add("all", null, 10_000);
+
+    assertThat(matching(7, 50_000)).containsExactly("all");
+    assertThat(matching(7, 100_000)).containsExactly("all");
+  }
+
+  @Test
+  void movingASubscriberThatIsNotFiledDoesNothing() {
+    index.move("gone", 10_000);
+
+    assertThat(matching(7, 100_000)).isEmpty();
+  }
+
+  @Test
   void movingAPerClientSubscriberKeepsItsVisibility() {
     index.add("own7", 7L, 90_000);
 
-    index.move("own7", 7L, 90_000, 10_000);
+    index.move("own7", 10_000);
 
     assertThat(matching(7, 50_000)).containsExactly("own7");
     assertThat(matching(8, 50_000)).isEmpty();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,9 @@ final class AlertClient implements AutoCloseable {
   private final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   private final List<JsonNode> alerts = new ArrayList<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private volatile String closeReason;
   private volatile String lastToken;
+  private volatile String connection;
   private WebSocket socket;
 
   private AlertClient() {}
@@ -42,26 +45,49 @@ final class AlertClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Connects with the token in the Authorization header; waits for the {@code subscribed} message.
-   */
-  static AlertClient connect(String wsUrl, String token, String minRed, String resume) {
-    return connect(wsUrl, token, query(minRed, resume, null), false);
+  /** How the client hands its token over; never in the URL. */
+  enum Auth {
+    /** {@code Authorization: Bearer} on the upgrade request (clients that can set headers). */
+    HEADER,
+    /** {@code {"type":"auth","token":…}} as the first message (what a browser does). */
+    FIRST_MESSAGE
   }
 
-  static AlertClient connect(String wsUrl, String token, String query, boolean tokenInQuery) {
+  /** Connects, authenticating with its first message; waits for the {@code subscribed} message. */
+  static AlertClient connect(String wsUrl, String token, String minRed, String resume) {
+    return connectWith(wsUrl, token, query(minRed, resume, null), Auth.FIRST_MESSAGE);
+  }
+
+  static AlertClient connectWith(String wsUrl, String token, String query, Auth auth) {
+    AlertClient client = open(wsUrl, query, auth == Auth.HEADER ? token : null);
+    if (token != null && auth == Auth.FIRST_MESSAGE) {
+      client.send(authMessage(token));
+    }
+    JsonNode first = client.next(Duration.ofSeconds(10));
+    if (first == null || !"subscribed".equals(first.get("type").stringValue())) {
+      Integer code = client.awaitClose(Duration.ofMillis(100));
+      throw new IllegalStateException(
+          "expected a subscribed message first, got " + first + " (close " + code + ")");
+    }
+    client.connection = first.has("connection") ? first.get("connection").stringValue() : null;
+    return client;
+  }
+
+  /**
+   * Opens the socket and returns at once, without authenticating.
+   *
+   * @param headerToken sent as {@code Authorization: Bearer}, or null for none
+   */
+  static AlertClient open(String wsUrl, String query, String headerToken) {
     AlertClient client = new AlertClient();
     WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-    String fullQuery = query;
-    if (token != null && tokenInQuery) {
-      fullQuery = query + "&access_token=" + encode(token);
-    } else if (token != null) {
-      builder.header("Authorization", "Bearer " + token);
+    if (headerToken != null) {
+      builder.header("Authorization", "Bearer " + headerToken);
     }
     try {
       client.socket =
           builder
-              .buildAsync(URI.create(wsUrl + "?" + fullQuery), client.listener())
+              .buildAsync(URI.create(wsUrl + "?" + query), client.listener())
               .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
@@ -71,20 +97,27 @@ final class AlertClient implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot connect to " + wsUrl, e);
     }
-    JsonNode first = client.next(Duration.ofSeconds(10));
-    if (first == null || !"subscribed".equals(first.get("type").stringValue())) {
-      throw new IllegalStateException("expected a subscribed message first, got " + first);
-    }
     return client;
   }
 
+  static String authMessage(String token) {
+    return MAPPER.writeValueAsString(Map.of("type", "auth", "token", token));
+  }
+
   static String query(String minRed, String resume, Long clientId) {
+    return query(minRed, resume, clientId, null);
+  }
+
+  static String query(String minRed, String resume, Long clientId, String connection) {
     StringBuilder q = new StringBuilder("min_red=").append(encode(minRed));
     if (resume != null) {
       q.append("&resume=").append(encode(resume));
     }
     if (clientId != null) {
       q.append("&client_id=").append(clientId);
+    }
+    if (connection != null) {
+      q.append("&connection=").append(encode(connection));
     }
     return q.toString();
   }
@@ -114,6 +147,7 @@ final class AlertClient implements AutoCloseable {
 
       @Override
       public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closeReason = reason;
         closeCode.complete(statusCode);
         return null;
       }
@@ -183,8 +217,27 @@ final class AlertClient implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  /** Waits for the next message (any type), failing after the timeout. */
+  JsonNode awaitMessage(Duration timeout) {
+    JsonNode node = next(timeout);
+    if (node == null) {
+      throw new AssertionError("no message within " + timeout);
+    }
+    return node;
+  }
+
   String lastToken() {
     return lastToken;
+  }
+
+  /** The {@code connection} of the {@code subscribed} message, to send when reconnecting. */
+  String connection() {
+    return connection;
+  }
+
+  /** The reason of the server's close frame, once closed. */
+  String closeReason() {
+    return closeReason;
   }
 
   /** The close code the server sent (1006 when the connection broke), or null after the timeout. */

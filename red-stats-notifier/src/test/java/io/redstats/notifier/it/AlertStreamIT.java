@@ -29,6 +29,7 @@ class AlertStreamIT {
   private static final int QUEUE_CAPACITY = 500;
 
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration QUIET = Duration.ofMillis(1500);
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -46,7 +47,8 @@ class AlertStreamIT {
                 "redstats.notifier.send-queue-capacity", Integer.toString(QUEUE_CAPACITY),
                 "redstats.notifier.send-timeout", "30s",
                 "redstats.notifier.socket-send-buffer", "16KB",
-                "redstats.notifier.ping-interval", "2s"));
+                "redstats.notifier.ping-interval", "2s",
+                "redstats.notifier.auth-timeout", AUTH_TIMEOUT.toSeconds() + "s"));
   }
 
   @AfterAll
@@ -147,8 +149,11 @@ class AlertStreamIT {
   @Test
   void adminTokenSeesEveryClientsImages() {
     try (AlertClient admin =
-        AlertClient.connect(
-            node.wsUrl(), Stack.adminToken(), AlertClient.query("0.999", null, null), false)) {
+        AlertClient.connectWith(
+            node.wsUrl(),
+            Stack.adminToken(),
+            AlertClient.query("0.999", null, null),
+            AlertClient.Auth.HEADER)) {
       StatEvent a = Stack.event(1006, 1.0);
       StatEvent b = Stack.event(1007, 1.0);
       stack.publish(List.of(a, b));
@@ -158,20 +163,68 @@ class AlertStreamIT {
   }
 
   @Test
-  void handshakeRefusesMissingTokenWrongScopeAndAnotherClientsImages() {
+  void handshakeRefusesABadHeaderTokenWrongScopeAnotherClientsImagesAndATokenInTheUrl() {
     String ws = node.wsUrl();
-    assertRefused(() -> AlertClient.connect(ws, null, "0.5", null), 401);
+    var header = AlertClient.Auth.HEADER;
+    String query = AlertClient.query("0.5", null, null);
+    assertRefused(() -> AlertClient.connectWith(ws, "not-a-jwt", query, header), 401);
     assertRefused(
-        () -> AlertClient.connect(ws, "not-a-jwt", AlertClient.query("0.5", null, null), true),
-        401);
-    assertRefused(() -> AlertClient.connect(ws, Stack.queryOnlyToken(1008), "0.5", null), 403);
+        () -> AlertClient.connectWith(ws, Stack.queryOnlyToken(1008), query, header), 403);
     assertRefused(
         () ->
-            AlertClient.connect(
-                ws, Stack.clientToken(1008), AlertClient.query("0.5", null, 1009L), false),
+            AlertClient.connectWith(
+                ws, Stack.clientToken(1008), AlertClient.query("0.5", null, 1009L), header),
         403);
     assertRefused(() -> AlertClient.connect(ws, Stack.clientToken(1008), "1.5", null), 400);
     assertRefused(() -> AlertClient.connect(ws, Stack.clientToken(1008), "0.5", "garbage!"), 400);
+    // URLs end up in logs: a token there is refused, with the header or without
+    String inUrl = query + "&access_token=" + Stack.clientToken(1008);
+    assertRefused(() -> AlertClient.open(ws, inUrl, null), 400);
+    assertRefused(() -> AlertClient.open(ws, inUrl, Stack.clientToken(1008)), 400);
+  }
+
+  @Test
+  void firstMessageThatIsNotAValidAuthClosesWith4401AndAForbiddenTokenWith4403() {
+    String ws = node.wsUrl();
+    String query = AlertClient.query("0.5", null, null);
+    assertThat(closeAfterFirstMessage(ws, query, AlertClient.authMessage("not-a-jwt")))
+        .isEqualTo(4401);
+    assertThat(closeAfterFirstMessage(ws, query, "{\"min_red\":0.5}")).isEqualTo(4401);
+    assertThat(
+            closeAfterFirstMessage(
+                ws,
+                query,
+                AlertClient.authMessage(Stack.clientToken(1008, Duration.ofSeconds(-120)))))
+        .isEqualTo(4401);
+    assertThat(
+            closeAfterFirstMessage(ws, query, AlertClient.authMessage(Stack.queryOnlyToken(1008))))
+        .isEqualTo(4403);
+    assertThat(
+            closeAfterFirstMessage(
+                ws,
+                AlertClient.query("0.5", null, 1009L),
+                AlertClient.authMessage(Stack.clientToken(1008))))
+        .isEqualTo(4403);
+  }
+
+  @Test
+  void socketThatNeverAuthenticatesIsClosedWith4401() {
+    // Given a socket opened without a token, which then sends nothing
+    try (AlertClient silent = AlertClient.open(node.wsUrl(), "min_red=0.5", null)) {
+      // Then the node closes it with 4401 once auth-timeout passed, having sent it nothing
+      assertThat(silent.awaitClose(WAIT.plus(AUTH_TIMEOUT))).isEqualTo(4401);
+      assertThat(silent.closeReason()).contains("no auth message");
+      assertThat(silent.next(Duration.ZERO)).isNull();
+    }
+  }
+
+  private static Integer closeAfterFirstMessage(String ws, String query, String message) {
+    try (AlertClient client = AlertClient.open(ws, query, null)) {
+      client.send(message);
+      Integer code = client.awaitClose(WAIT);
+      assertThat(client.next(Duration.ZERO)).as("nothing is sent before authentication").isNull();
+      return code;
+    }
   }
 
   @Test
@@ -186,16 +239,19 @@ class AlertStreamIT {
             "min_red=0.5%00",
             "min_red=0.5%D9%A0",
             "min_red=0.5%EF%BC%90")) {
-      assertRefused(() -> AlertClient.connect(ws, token, query, false), 400);
+      assertRefused(() -> AlertClient.connectWith(ws, token, query, AlertClient.Auth.HEADER), 400);
     }
   }
 
   @Test
-  void tokenInTheQueryParameterIsAccepted() {
+  void tokenInTheAuthorizationHeaderOpensTheStreamWithoutAnAuthMessage() {
     long client = 1010;
     try (AlertClient alerts =
-        AlertClient.connect(
-            node.wsUrl(), Stack.clientToken(client), AlertClient.query("0.5", null, null), true)) {
+        AlertClient.connectWith(
+            node.wsUrl(),
+            Stack.clientToken(client),
+            AlertClient.query("0.5", null, null),
+            AlertClient.Auth.HEADER)) {
       StatEvent event = Stack.event(client, 0.75);
       stack.publish(List.of(event));
       assertThat(imageIds(alerts.alerts(1, WAIT))).containsExactly(event.imageId());

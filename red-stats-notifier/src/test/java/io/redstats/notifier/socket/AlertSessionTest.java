@@ -45,7 +45,8 @@ class AlertSessionTest {
             Duration.ofSeconds(20),
             pongTimeout,
             DataSize.ofKilobytes(256),
-            0);
+            0,
+            Duration.ofSeconds(5));
     return new AlertSession(
         socket,
         new Subscriber(CLIENT, CLIENT),

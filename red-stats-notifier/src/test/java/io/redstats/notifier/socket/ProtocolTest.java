@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redstats.contract.event.StatEvent;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -105,6 +106,47 @@ class ProtocolTest {
       assertThatThrownBy(() -> Protocol.parseThresholdChange(bad))
           .isInstanceOf(ProtocolException.class);
     }
+  }
+
+  @Test
+  void authMessageGivesItsToken() {
+    assertThat(Protocol.parseAuth("{\"type\":\"auth\",\"token\":\"a.b.c\"}")).isEqualTo("a.b.c");
+  }
+
+  @Test
+  void anythingButAnAuthMessageWithATokenIsRefused() {
+    for (String bad :
+        new String[] {
+          "",
+          "a.b.c",
+          "{\"min_red\":0.5}",
+          "{\"type\":\"auth\"}",
+          "{\"type\":\"auth\",\"token\":\"\"}",
+          "{\"type\":\"auth\",\"token\":42}",
+          "{\"type\":\"AUTH\",\"token\":\"a.b.c\"}",
+          "[\"auth\",\"a.b.c\"]"
+        }) {
+      assertThatThrownBy(() -> Protocol.parseAuth(bad))
+          .as(bad)
+          .isInstanceOf(ProtocolException.class);
+    }
+  }
+
+  @Test
+  void authMessageOnAnAuthenticatedStreamIsAnErrorNotAThreshold() {
+    assertThatThrownBy(
+            () -> Protocol.parseThresholdChange("{\"type\":\"auth\",\"token\":\"a.b.c\"}"))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("already authenticated");
+  }
+
+  @Test
+  void subscribedCarriesTheConnectionKeyWhenThereIsOne() {
+    UUID key = UUID.randomUUID();
+    JsonNode subscribed =
+        MAPPER.readTree(Protocol.subscribed(new Subscriber(7L, 7L), 85_000, "tok", key));
+
+    assertThat(subscribed.get("connection").stringValue()).isEqualTo(key.toString());
   }
 
   @Test

@@ -51,14 +51,14 @@ class SubscribeHandshakeTest {
 
   @Test
   void minRedThatIsNotUtf8IsA400NamingMinRed() throws Exception {
-    MockHttpServletResponse response = handshake("min_red=0.5%C3%28&access_token=" + token);
+    MockHttpServletResponse response = handshake("min_red=0.5%C3%28");
 
     assertRefused(response, "min_red");
   }
 
   @Test
   void resumeThatIsNotUtf8IsA400NamingResume() throws Exception {
-    MockHttpServletResponse response = handshake("min_red=0.5&resume=%FF%FE&access_token=" + token);
+    MockHttpServletResponse response = handshake("min_red=0.5&resume=%FF%FE");
 
     assertRefused(response, "resume");
   }
@@ -66,7 +66,7 @@ class SubscribeHandshakeTest {
   @Test
   void minRedWithAnythingButAsciiDigitsIsA400() throws Exception {
     for (String value : new String[] {"0.5%00", "0.5%D9%A0", "0.5%EF%BC%90", "%200.5", "1e-1"}) {
-      MockHttpServletResponse response = handshake("min_red=" + value + "&access_token=" + token);
+      MockHttpServletResponse response = handshake("min_red=" + value + "");
 
       assertRefused(response, "min_red");
     }
@@ -75,8 +75,7 @@ class SubscribeHandshakeTest {
   @Test
   void clientIdInAnotherScriptIsA400() throws Exception {
     // U+0667 is ARABIC-INDIC DIGIT SEVEN, which Long.parseLong reads as 7.
-    MockHttpServletResponse response =
-        handshake("min_red=0.5&client_id=%D9%A7&access_token=" + token);
+    MockHttpServletResponse response = handshake("min_red=0.5&client_id=%D9%A7");
 
     assertRefused(response, "client_id");
   }
@@ -97,16 +96,66 @@ class SubscribeHandshakeTest {
   }
 
   @Test
+  void tokenInTheUrlIsA400NamingAccessTokenEvenWhenTheHeaderHasOne() throws Exception {
+    MockHttpServletResponse withHeader = handshake("min_red=0.5&access_token=" + token);
+    MockHttpServletResponse alone = handshake("min_red=0.5&access_token=" + token, null);
+
+    assertRefused(withHeader, "access_token");
+    assertRefused(alone, "access_token");
+  }
+
+  @Test
+  void badTokenInTheAuthorizationHeaderIsA401() throws Exception {
+    MockHttpServletResponse response = handshake("min_red=0.5", "Bearer not-a-jwt");
+
+    assertThat(response.getStatus()).isEqualTo(401);
+  }
+
+  @Test
+  void handshakeWithoutAuthorizationIsNotRefusedForItAndStillChecksTheQuery() throws Exception {
+    MockHttpServletResponse bad = handshake("min_red=1.5", null);
+    MockHttpServletResponse good = handshake("min_red=0.5&client_id=7", null);
+
+    assertRefused(bad, "min_red");
+    // The token comes as the first message: the one refusal left here is the feed not reading.
+    assertThat(good.getStatus()).isEqualTo(503);
+  }
+
+  @Test
+  void connectionIsAbsentWhenEmptyAndOtherwiseACanonicalUuid() {
+    assertThat(SubscribeHandshake.connectionParameter(null)).isNull();
+    assertThat(SubscribeHandshake.connectionParameter("")).isNull();
+    assertThat(SubscribeHandshake.connectionParameter("0f8fad5b-d9cb-469f-a165-70867728950e"))
+        .hasToString("0f8fad5b-d9cb-469f-a165-70867728950e");
+    for (String bad :
+        new String[] {"1-1-1-1-1", "0F8FAD5B-D9CB-469F-A165-70867728950E", "garbage", "0f8fad5b"}) {
+      assertThatThrownBy(() -> SubscribeHandshake.connectionParameter(bad))
+          .as(bad)
+          .isInstanceOf(ProtocolException.class)
+          .extracting(e -> ((ProtocolException) e).field())
+          .isEqualTo("connection");
+    }
+  }
+
+  @Test
   void validQueryPassesEveryCheckOfTheQuery() throws Exception {
-    MockHttpServletResponse response = handshake("min_red=0.5&client_id=7&access_token=" + token);
+    MockHttpServletResponse response = handshake("min_red=0.5&client_id=7");
 
     // The feed is not reading: the one refusal left once the query and the token are good.
     assertThat(response.getStatus()).isEqualTo(503);
   }
 
   private MockHttpServletResponse handshake(String rawQuery) throws Exception {
+    return handshake(rawQuery, "Bearer " + token);
+  }
+
+  private MockHttpServletResponse handshake(String rawQuery, String authorization)
+      throws Exception {
     MockHttpServletRequest request = new MockHttpServletRequest("GET", SocketConfig.PATH);
     request.setQueryString(rawQuery);
+    if (authorization != null) {
+      request.addHeader("Authorization", authorization);
+    }
     MockHttpServletResponse response = new MockHttpServletResponse();
     Map<String, Object> attributes = new HashMap<>();
     ServletServerHttpResponse serverResponse = new ServletServerHttpResponse(response);
