@@ -1,6 +1,9 @@
 package io.redstats.red.image;
 
 import io.redstats.red.delivery.Dispatcher;
+import io.redstats.red.ids.IdUnavailableException;
+import io.redstats.red.ids.ImageIdGenerator;
+import io.redstats.red.ids.NodeLease;
 import io.redstats.red.measure.RedFraction;
 import io.redstats.red.measure.RedMeter;
 import io.redstats.red.outbox.ImageRecord;
@@ -26,6 +29,7 @@ class ImageService {
   private final RedMeter meter;
   private final ImageRepository images;
   private final Dispatcher dispatcher;
+  private final ImageIdGenerator ids;
   private final Semaphore decodeSlots;
   private final Duration decodeQueueTimeout;
 
@@ -34,11 +38,13 @@ class ImageService {
       RedMeter meter,
       ImageRepository images,
       Dispatcher dispatcher,
+      NodeLease lease,
       ImageLimits limits) {
     this.decoder = decoder;
     this.meter = meter;
     this.images = images;
     this.dispatcher = dispatcher;
+    this.ids = lease.generator();
     this.decodeSlots = new Semaphore(limits.maxConcurrentDecodes(), true);
     this.decodeQueueTimeout = limits.decodeQueueTimeout();
   }
@@ -57,6 +63,7 @@ class ImageService {
     Measured measured = decodeAndMeasure(body);
     NewImage image =
         new NewImage(
+            newId(),
             clientId,
             receivedAt,
             measured.red().units(),
@@ -72,6 +79,14 @@ class ImageService {
     }
     dispatcher.wake();
     return new Accepted(stored.get(), true);
+  }
+
+  private long newId() {
+    try {
+      return ids.next();
+    } catch (IdUnavailableException e) {
+      throw new ImageRejectedException(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage());
+    }
   }
 
   /** What is kept of a measured image: not its pixels, whose memory went back to the budget. */

@@ -39,10 +39,12 @@ public class ImageRepository {
    */
   public Optional<ImageRecord> insert(NewImage image) {
     return jdbc.sql(
-            "INSERT INTO images (client_id, ts, red_units, format, width, height, content_sha256,"
-                + " idempotency_key) VALUES (:client, :ts, :red, :format, :width, :height, :sha,"
-                + " :key) ON CONFLICT (client_id, idempotency_key) DO NOTHING RETURNING "
+            "INSERT INTO images (image_id, client_id, ts, red_units, format, width, height,"
+                + " content_sha256, idempotency_key) VALUES (:id, :client, :ts, :red, :format,"
+                + " :width, :height, :sha, :key) ON CONFLICT (client_id, idempotency_key) DO"
+                + " NOTHING RETURNING "
                 + COLUMNS)
+        .param("id", image.imageId())
         .param("client", image.clientId())
         .param("ts", utc(image.timestamp()))
         .param("red", image.redUnits())
