@@ -92,6 +92,9 @@ class IngestClient {
     if (status == 400 || status == 413 || status == 422) {
       return new Outcome.Rejected(error);
     }
+    if (status == 409) {
+      return new Outcome.Conflict(error);
+    }
     return new Outcome.Retry(error, RetryAfter.parse(retryAfterHeader, Instant.now()));
   }
 
