@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 
 /** Images built for tests, whose red fraction is known exactly. */
@@ -70,6 +72,41 @@ public final class TestImages {
     ihdr.put((byte) 0).put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  /**
+   * A complete, valid RGBA PNG of width × height with BIT_DEPTH (8 or 16) bits per sample, every
+   * pixel red and opaque. Written row by row through the deflater, so a 7000 × 7000 16-bit image
+   * (392 MB decoded) costs the test a few hundred kilobytes of memory and compressed bytes.
+   */
+  public static byte[] bigRgbaPng(int width, int height, int bitDepth) {
+    int bytesPerSample = bitDepth / 8;
+    byte[] row = new byte[1 + width * 4 * bytesPerSample];
+    for (int x = 0; x < width; x++) {
+      int at = 1 + x * 4 * bytesPerSample;
+      Arrays.fill(row, at, at + bytesPerSample, (byte) 0xff);
+      Arrays.fill(row, at + 3 * bytesPerSample, at + 4 * bytesPerSample, (byte) 0xff);
+    }
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+    try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 64 * 1024)) {
+      for (int y = 0; y < height; y++) {
+        z.write(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deflater.end();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    ByteBuffer ihdr = ByteBuffer.allocate(13);
+    ihdr.putInt(width).putInt(height).put((byte) bitDepth).put((byte) 6).put((byte) 0);
+    ihdr.put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", idat.toByteArray());
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
   }

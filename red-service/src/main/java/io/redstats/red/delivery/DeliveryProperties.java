@@ -10,23 +10,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Where and how RED delivers measurements to RED_STATS.
  *
  * @param ingestUrls base URLs of ingest nodes, tried in turn (RED posts to {@code <url>/stats})
- * @param producerToken a JWT with scope {@code ingest}; required, RED refuses to start without it
+ * @param producerToken a fixed JWT with scope {@code ingest}, used as is when set (discouraged: a
+ *     token that cannot be renewed must be long-lived); unset, RED signs its own short-lived
+ *     producer tokens with the deployment's secret
+ * @param producerTokenTtl how long a token RED signs for itself is valid; a new one is signed when
+ *     half of it has passed, so a token in flight never expires and a leaked one is soon useless
  * @param delivery timing and batching of the dispatcher
  */
 @ConfigurationProperties("redstats.red")
 public record DeliveryProperties(
     @DefaultValue("http://127.0.0.1:8081") List<URI> ingestUrls,
     String producerToken,
+    @DefaultValue("10m") Duration producerTokenTtl,
     @DefaultValue Delivery delivery) {
 
   public DeliveryProperties {
     if (ingestUrls == null || ingestUrls.isEmpty()) {
       throw new IllegalArgumentException("redstats.red.ingest-urls needs at least one URL");
     }
-    if (producerToken == null || producerToken.isBlank()) {
-      throw new IllegalArgumentException(
-          "redstats.red.producer-token is required: a token with scope ingest"
-              + " (mint one with ./redstats token)");
+    if (producerTokenTtl.toSeconds() < 2) {
+      throw new IllegalArgumentException("redstats.red.producer-token-ttl must be at least 2s");
     }
     ingestUrls = List.copyOf(ingestUrls);
   }

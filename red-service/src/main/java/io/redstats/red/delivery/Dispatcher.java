@@ -1,5 +1,6 @@
 package io.redstats.red.delivery;
 
+import io.redstats.red.outbox.DeliveryStatus;
 import io.redstats.red.outbox.ImageRecord;
 import io.redstats.red.outbox.ImageRepository;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.springframework.stereotype.Component;
  *   <li>400/413/422 — a single event is marked {@code rejected} with ingest's error (final: the
  *       same bytes would be refused again). A refused batch is re-sent one event at a time, so only
  *       the bad event is rejected.
+ *   <li>409 — a single event is marked {@code conflict} (final: ingest holds another producer's
+ *       image under that id, and it will not be displaced). A batch is re-sent one at a time.
  *   <li>anything else (503, 5xx, 401/403/404, timeouts, connection errors) — the attempt and its
  *       error are recorded, the rows stay {@code pending}, the next URL is tried at once, and a URL
  *       that failed waits for its Retry-After or its exponential backoff with jitter. The head of
@@ -125,16 +128,22 @@ public class Dispatcher implements SmartLifecycle {
     Outcome outcome = sendUntilAnswered(batch);
     if (outcome instanceof Outcome.Accepted) {
       images.markDelivered(ids(batch), Instant.now());
-    } else if (outcome instanceof Outcome.Rejected rejected) {
-      if (batch.size() == 1) {
-        ImageRecord row = batch.get(0);
-        log.warn("ingest rejected image {}: {}", row.imageId(), rejected.error());
-        images.markRejected(row.imageId(), rejected.error());
-      } else {
-        for (ImageRecord row : batch) {
-          deliver(List.of(row));
-        }
+      return;
+    }
+    if (batch.size() > 1) {
+      // Ingest refuses a whole request for one bad event: find it by sending them one at a time.
+      for (ImageRecord row : batch) {
+        deliver(List.of(row));
       }
+      return;
+    }
+    ImageRecord row = batch.get(0);
+    if (outcome instanceof Outcome.Rejected rejected) {
+      log.warn("ingest rejected image {}: {}", row.imageId(), rejected.error());
+      images.markFinal(row.imageId(), DeliveryStatus.REJECTED, rejected.error());
+    } else if (outcome instanceof Outcome.Conflict conflict) {
+      log.warn("ingest holds another image under id {}: {}", row.imageId(), conflict.error());
+      images.markFinal(row.imageId(), DeliveryStatus.CONFLICT, conflict.error());
     }
   }
 

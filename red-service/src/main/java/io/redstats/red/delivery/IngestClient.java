@@ -28,9 +28,9 @@ class IngestClient {
   private static final int MAX_ERROR_BODY_BYTES = 1000;
 
   private final RestClient rest;
-  private final String authorization;
+  private final ProducerToken token;
 
-  IngestClient(DeliveryProperties properties) {
+  IngestClient(DeliveryProperties properties, ProducerToken token) {
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(properties.delivery().connectTimeout())
@@ -39,7 +39,7 @@ class IngestClient {
     JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
     factory.setReadTimeout(properties.delivery().readTimeout());
     this.rest = RestClient.builder().requestFactory(factory).build();
-    this.authorization = "Bearer " + properties.producerToken();
+    this.token = token;
   }
 
   Outcome send(URI ingestUrl, List<ImageRecord> batch) {
@@ -48,7 +48,7 @@ class IngestClient {
       return rest.post()
           .uri(target)
           .contentType(MediaType.APPLICATION_JSON)
-          .header(HttpHeaders.AUTHORIZATION, authorization)
+          .header(HttpHeaders.AUTHORIZATION, token.authorization())
           .body(body(batch))
           .exchangeForRequiredValue(
               (request, response) ->
@@ -91,6 +91,9 @@ class IngestClient {
             + new String(body.readNBytes(MAX_ERROR_BODY_BYTES), StandardCharsets.UTF_8);
     if (status == 400 || status == 413 || status == 422) {
       return new Outcome.Rejected(error);
+    }
+    if (status == 409) {
+      return new Outcome.Conflict(error);
     }
     return new Outcome.Retry(error, RetryAfter.parse(retryAfterHeader, Instant.now()));
   }

@@ -12,6 +12,12 @@ sealed interface Outcome {
   record Rejected(String error) implements Outcome {}
 
   /**
+   * 409: ingest already has another image under one of these ids (another producer's, with other
+   * content); final, RED's image is not in RED_STATS under that id.
+   */
+  record Conflict(String error) implements Outcome {}
+
+  /**
    * 503, other 5xx, 401/403/404, timeouts, refused connections: the same batch may succeed later or
    * at another URL.
    *

@@ -1,6 +1,9 @@
 package io.redstats.red.image;
 
 import io.redstats.red.delivery.Dispatcher;
+import io.redstats.red.ids.IdUnavailableException;
+import io.redstats.red.ids.ImageIdGenerator;
+import io.redstats.red.ids.NodeLease;
 import io.redstats.red.measure.RedFraction;
 import io.redstats.red.measure.RedMeter;
 import io.redstats.red.outbox.ImageRecord;
@@ -26,6 +29,7 @@ class ImageService {
   private final RedMeter meter;
   private final ImageRepository images;
   private final Dispatcher dispatcher;
+  private final ImageIdGenerator ids;
   private final Semaphore decodeSlots;
   private final Duration decodeQueueTimeout;
 
@@ -34,11 +38,13 @@ class ImageService {
       RedMeter meter,
       ImageRepository images,
       Dispatcher dispatcher,
+      NodeLease lease,
       ImageLimits limits) {
     this.decoder = decoder;
     this.meter = meter;
     this.images = images;
     this.dispatcher = dispatcher;
+    this.ids = lease.generator();
     this.decodeSlots = new Semaphore(limits.maxConcurrentDecodes(), true);
     this.decodeQueueTimeout = limits.decodeQueueTimeout();
   }
@@ -55,16 +61,15 @@ class ImageService {
       }
     }
     Measured measured = decodeAndMeasure(body);
-    DecodedImage decoded = measured.image();
-    RedFraction red = measured.red();
     NewImage image =
         new NewImage(
+            newId(),
             clientId,
             receivedAt,
-            red.units(),
-            decoded.format().imageIoName(),
-            decoded.width(),
-            decoded.height(),
+            measured.red().units(),
+            measured.format().imageIoName(),
+            measured.width(),
+            measured.height(),
             sha256,
             key == null ? null : key.value());
     Optional<ImageRecord> stored = images.insert(image);
@@ -76,13 +81,26 @@ class ImageService {
     return new Accepted(stored.get(), true);
   }
 
-  private record Measured(DecodedImage image, RedFraction red) {}
+  private long newId() {
+    try {
+      return ids.next();
+    } catch (IdUnavailableException e) {
+      throw new ImageRejectedException(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage());
+    }
+  }
 
-  /** Decodes and measures in one of the bounded slots; 503 when none frees up in time. */
+  /** What is kept of a measured image: not its pixels, whose memory went back to the budget. */
+  private record Measured(ImageFormat format, int width, int height, RedFraction red) {}
+
+  /**
+   * Decodes and measures in one of the bounded slots and within the decode budget; 503 when neither
+   * frees up within the decode queue timeout (one wait for both).
+   */
   private Measured decodeAndMeasure(UploadBody body) {
+    long deadline = System.nanoTime() + decodeQueueTimeout.toNanos();
     boolean acquired;
     try {
-      acquired = decodeSlots.tryAcquire(decodeQueueTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      acquired = decodeSlots.tryAcquire(decodeQueueTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       acquired = false;
@@ -91,9 +109,9 @@ class ImageService {
       throw new ImageRejectedException(
           HttpStatus.SERVICE_UNAVAILABLE, null, "RED is busy measuring other images; retry later");
     }
-    try {
-      DecodedImage decoded = decoder.decode(body);
-      return new Measured(decoded, meter.measure(decoded.image()));
+    try (DecodedImage decoded = decoder.decode(body, deadline)) {
+      RedFraction red = meter.measure(decoded.image());
+      return new Measured(decoded.format(), decoded.width(), decoded.height(), red);
     } finally {
       decodeSlots.release();
     }

@@ -38,7 +38,7 @@ public class RedMeter {
   public static final int MIN_VALUE = 64;
 
   /** Rows converted at once on the generic path: bounds the extra memory to a thin strip. */
-  private static final int STRIP_ROWS = 64;
+  public static final int STRIP_ROWS = 64;
 
   /**
    * Every condition of the definition is a lower bound on {@code r} given {@code g} and {@code b}:

@@ -9,7 +9,12 @@ public enum DeliveryStatus {
   /** Ingest answered 202: RED_STATS has it. */
   DELIVERED,
   /** Ingest refused it as invalid (400); final, the error is kept in {@code last_error}. */
-  REJECTED;
+  REJECTED,
+  /**
+   * Ingest holds another image (another producer's, other content) under this image's id: refused
+   * with 409, or found later among ingest's refused conflicts. Final.
+   */
+  CONFLICT;
 
   public String dbValue() {
     return name().toLowerCase(Locale.ROOT);

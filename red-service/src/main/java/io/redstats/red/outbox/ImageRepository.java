@@ -39,10 +39,12 @@ public class ImageRepository {
    */
   public Optional<ImageRecord> insert(NewImage image) {
     return jdbc.sql(
-            "INSERT INTO images (client_id, ts, red_units, format, width, height, content_sha256,"
-                + " idempotency_key) VALUES (:client, :ts, :red, :format, :width, :height, :sha,"
-                + " :key) ON CONFLICT (client_id, idempotency_key) DO NOTHING RETURNING "
+            "INSERT INTO images (image_id, client_id, ts, red_units, format, width, height,"
+                + " content_sha256, idempotency_key) VALUES (:id, :client, :ts, :red, :format,"
+                + " :width, :height, :sha, :key) ON CONFLICT (client_id, idempotency_key) DO"
+                + " NOTHING RETURNING "
                 + COLUMNS)
+        .param("id", image.imageId())
         .param("client", image.clientId())
         .param("ts", utc(image.timestamp()))
         .param("red", image.redUnits())
@@ -99,13 +101,34 @@ public class ImageRepository {
         .update();
   }
 
-  public void markRejected(long imageId, String error) {
+  /** A final answer of ingest for a pending image: rejected or conflict, with its error. */
+  public void markFinal(long imageId, DeliveryStatus status, String error) {
     jdbc.sql(
-            "UPDATE images SET delivery_status = 'rejected', attempts = attempts + 1,"
+            "UPDATE images SET delivery_status = :status, attempts = attempts + 1,"
                 + " last_error = :error WHERE image_id = :id AND delivery_status = 'pending'")
+        .param("status", status.dbValue())
         .param("error", clip(error))
         .param("id", imageId)
         .update();
+  }
+
+  /**
+   * Marks {@code conflict} the image with exactly this id and content, whatever its delivery said
+   * (ingest answered 202 and later refused it as the loser of a conflict). True when it was RED's.
+   */
+  public boolean markConflictIfSame(
+      long imageId, long clientId, Instant timestamp, int redUnits, String error) {
+    return jdbc.sql(
+                "UPDATE images SET delivery_status = 'conflict', last_error = :error WHERE"
+                    + " image_id = :id AND client_id = :client AND ts = :ts AND red_units = :red"
+                    + " AND delivery_status <> 'conflict'")
+            .param("error", clip(error))
+            .param("id", imageId)
+            .param("client", clientId)
+            .param("ts", utc(timestamp))
+            .param("red", redUnits)
+            .update()
+        == 1;
   }
 
   /** Counts a failed attempt and keeps its error; the rows stay pending. */

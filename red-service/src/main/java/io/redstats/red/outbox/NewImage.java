@@ -4,6 +4,7 @@ import java.time.Instant;
 
 /** A measured image about to be stored together with its pending delivery. */
 public record NewImage(
+    long imageId,
     long clientId,
     Instant timestamp,
     int redUnits,

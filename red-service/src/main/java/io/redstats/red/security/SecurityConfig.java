@@ -20,7 +20,7 @@ class SecurityConfig {
 
   @Bean
   JwtDecoder jwtDecoder(SecurityProperties properties) {
-    return BearerSecurity.decoder(properties.jwtSecret());
+    return BearerSecurity.decoder(properties.secret());
   }
 
   @Bean

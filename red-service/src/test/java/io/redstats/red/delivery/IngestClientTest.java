@@ -40,6 +40,7 @@ class IngestClientTest {
     assertThat(classify(202, null)).isInstanceOf(Outcome.Accepted.class);
     assertThat(classify(400, null)).isInstanceOf(Outcome.Rejected.class);
     assertThat(classify(422, null)).isInstanceOf(Outcome.Rejected.class);
+    assertThat(classify(409, null)).isEqualTo(new Outcome.Conflict("HTTP 409 {}"));
     assertThat(classify(503, "4"))
         .isEqualTo(new Outcome.Retry("HTTP 503 {}", Duration.ofSeconds(4)));
     assertThat(classify(500, null)).isInstanceOf(Outcome.Retry.class);

@@ -42,7 +42,6 @@ class RedKillIT {
 
   private final int port = FreePorts.next();
   private final int ingestPort = FreePorts.next();
-  private final String producerToken = RedClient.producerToken();
   private final String jdbcUrl = RealServers.shared().postgresJdbcUrl("red_kill_it");
   private ServiceProcess red;
   private IngestStub ingest;
@@ -110,7 +109,6 @@ class RedKillIT {
     p.put("spring.datasource.username", servers.postgresUser());
     p.put("spring.datasource.password", servers.postgresPassword());
     p.put("redstats.security.jwt-secret", RedClient.SECRET);
-    p.put("redstats.red.producer-token", producerToken);
     p.put("redstats.red.ingest-urls", "http://127.0.0.1:" + ingestPort);
     p.put("redstats.red.delivery.batch-size", Integer.toString(BATCH));
     p.put("redstats.red.delivery.initial-backoff", "50ms");

@@ -3,6 +3,8 @@ package io.redstats.red.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.redstats.contract.auth.BearerSecurity;
+import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.contract.event.StatEvent;
@@ -12,6 +14,7 @@ import io.redstats.red.it.RedClient;
 import io.redstats.red.it.RedClient.Reply;
 import io.redstats.red.it.RedTestProperties;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -56,7 +60,7 @@ class ImageUploadIT {
 
     // Then RED answers with its id and exact red fraction, pending delivery
     assertThat(reply.status()).isEqualTo(201);
-    assertThat(reply.imageId()).isPositive();
+    assertThat(reply.imageId()).isGreaterThan(1L << 53);
     assertThat(reply.json().get("client_id").longValue()).isEqualTo(7);
     assertThat(reply.json().get("red").decimalValue()).isEqualByComparingTo("0.25");
     assertThat(reply.json().get("timestamp").longValue()).isPositive();
@@ -70,7 +74,13 @@ class ImageUploadIT {
     List<StatEvent> events = eventsFor(id);
     assertThat(events)
         .containsExactly(new StatEvent(id, 7, reply.json().get("timestamp").longValue(), 25_000));
-    assertThat(INGEST.received().get(0).authorization()).startsWith("Bearer ey");
+    // signed by RED itself: a service token (scope ingest, no client_id) valid for minutes
+    String authorization = INGEST.received().get(0).authorization();
+    assertThat(authorization).startsWith("Bearer ");
+    Jwt token = BearerSecurity.decoder(RedClient.SECRET).decode(authorization.substring(7));
+    assertThat(JwtSupport.hasScope(token, Scopes.INGEST)).isTrue();
+    assertThat(JwtSupport.clientId(token)).isNull();
+    assertThat(token.getExpiresAt()).isBefore(Instant.now().plus(Duration.ofMinutes(11)));
   }
 
   @Test

@@ -7,9 +7,11 @@ import io.redstats.contract.event.StatEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real HTTP server standing in for ingest's {@code POST /stats}: it records every request and
- * answers 202, or what a test scripted for the next requests (503 with Retry-After, 400, ...).
+ * answers 202, or what a test scripted for the next requests (503 with Retry-After, 400, 409, ...).
+ * It also serves ingest's {@code GET /conflicts} from pages a test gives it.
  */
 public final class IngestStub implements AutoCloseable {
 
@@ -37,7 +40,22 @@ public final class IngestStub implements AutoCloseable {
     public static Answer badRequest(String body) {
       return new Answer(400, null, body);
     }
+
+    /** What ingest answers a repeat of a known image_id with different content. */
+    public static Answer conflict(String field) {
+      return new Answer(
+          409,
+          null,
+          "{\"errors\":[{\"index\":0,\"field\":\""
+              + field
+              + "\",\"message\":\"image_id is already taken by an image with another "
+              + field
+              + "\"}]}");
+    }
   }
+
+  /** One {@code GET /conflicts} as the stub saw it: its {@code after} (null: none) and token. */
+  public record ConflictsRequest(String after, String authorization) {}
 
   /** One request as the stub saw it. */
   public record Received(
@@ -48,6 +66,8 @@ public final class IngestStub implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private volatile Answer otherwise = Answer.accepted();
   private volatile long delayMillis;
+  private volatile Map<String, String> conflictPages;
+  private final List<ConflictsRequest> conflictsRequests = new CopyOnWriteArrayList<>();
 
   private IngestStub(HttpServer server) {
     this.server = server;
@@ -63,6 +83,7 @@ public final class IngestStub implements AutoCloseable {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
       IngestStub stub = new IngestStub(server);
       server.createContext("/stats", stub::handle);
+      server.createContext("/conflicts", stub::handleConflicts);
       server.start();
       return stub;
     } catch (IOException e) {
@@ -87,6 +108,19 @@ public final class IngestStub implements AutoCloseable {
   /** Answers each request only after this long: a slow ingest, or one to kill RED against. */
   public void delay(java.time.Duration delay) {
     this.delayMillis = delay.toMillis();
+  }
+
+  /**
+   * Serves {@code GET /conflicts}: the body for each {@code after} value (the key "" for a request
+   * without one); any other cursor gets an empty page that keeps it. Null (the default) answers
+   * 404, as an ingest without conflict records does.
+   */
+  public void conflictPages(Map<String, String> pagesByAfter) {
+    this.conflictPages = pagesByAfter == null ? null : Map.copyOf(pagesByAfter);
+  }
+
+  public List<ConflictsRequest> conflictsRequests() {
+    return List.copyOf(conflictsRequests);
   }
 
   public List<Received> received() {
@@ -142,6 +176,46 @@ public final class IngestStub implements AutoCloseable {
         }
       }
     }
+  }
+
+  private void handleConflicts(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String after = queryParameter(exchange.getRequestURI().getRawQuery(), "after");
+      conflictsRequests.add(
+          new ConflictsRequest(after, exchange.getRequestHeaders().getFirst("Authorization")));
+      Map<String, String> pages = conflictPages;
+      int status = 200;
+      String body;
+      if (pages == null) {
+        status = 404;
+        body = "{\"errors\":[{\"message\":\"not found\"}]}";
+      } else {
+        body = pages.get(after == null ? "" : after);
+        if (body == null) {
+          body =
+              "{\"conflicts\":[],\"next\":" + (after == null ? "null" : "\"" + after + "\"") + "}";
+        }
+      }
+      byte[] out = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, out.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(out);
+      }
+    }
+  }
+
+  private static String queryParameter(String rawQuery, String name) {
+    if (rawQuery == null) {
+      return null;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   private static List<StatEvent> parse(String body) {

@@ -43,11 +43,6 @@ public final class RedClient {
     return new RedClient("http://127.0.0.1:" + port, token);
   }
 
-  public static String producerToken() {
-    return new TokenMinter(SECRET)
-        .mint("red-service", null, List.of(Scopes.INGEST), Duration.ofHours(1));
-  }
-
   /** A status, its Retry-After header (or null) and its JSON body (null when empty). */
   public record Reply(int status, String retryAfter, JsonNode json) {
     public long imageId() {

@@ -4,7 +4,10 @@ import io.redstats.testsupport.RealServers;
 import java.util.List;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** The properties every red-service IT sets: its own database, the test secret, fast retries. */
+/**
+ * The properties every red-service IT sets: its own database, the test secret (RED signs its own
+ * producer tokens with it), fast retries.
+ */
 public final class RedTestProperties {
 
   private RedTestProperties() {}
@@ -16,7 +19,6 @@ public final class RedTestProperties {
     registry.add("spring.datasource.username", servers::postgresUser);
     registry.add("spring.datasource.password", servers::postgresPassword);
     registry.add("redstats.security.jwt-secret", () -> RedClient.SECRET);
-    registry.add("redstats.red.producer-token", RedClient::producerToken);
     registry.add("redstats.red.ingest-urls", () -> String.join(",", ingestUrls));
     registry.add("redstats.red.delivery.initial-backoff", () -> "50ms");
     registry.add("redstats.red.delivery.max-backoff", () -> "400ms");
