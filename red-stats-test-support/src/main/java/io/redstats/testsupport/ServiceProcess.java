@@ -314,7 +314,7 @@ public final class ServiceProcess implements AutoCloseable {
       return true;
     }
     if (System.nanoTime() - healthDeadline > 0) {
-      kill9();
+      forceKill();
       throw new IllegalStateException(
           name + " did not answer UP on " + health + " within " + healthTimeout + "\n" + tail());
     }
@@ -346,8 +346,19 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL, and wait until it is gone. */
+  /**
+   * SIGKILL, and wait until it is gone. Throws when it was not running: a kill that hit nothing
+   * must fail the fault test that meant it, not pass it.
+   */
   public void kill9() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          this + " is not running (exited with " + process.exitValue() + "): nothing to kill");
+    }
+    forceKill();
+  }
+
+  private void forceKill() {
     process.destroyForcibly();
     waitForExit();
   }
@@ -361,11 +372,11 @@ public final class ServiceProcess implements AutoCloseable {
     process.destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        kill9();
+        forceKill();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      kill9();
+      forceKill();
     }
   }
 

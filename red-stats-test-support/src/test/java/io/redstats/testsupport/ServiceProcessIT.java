@@ -38,6 +38,7 @@ class ServiceProcessIT {
     // When it is killed and restarted
     first.kill9();
     assertThat(first.running()).isFalse();
+    assertThatThrownBy(first::kill9).hasMessageContaining("nothing to kill");
     try (ServiceProcess second = first.restart()) {
 
       // Then a new process answers on the same port, and its output is in its log
