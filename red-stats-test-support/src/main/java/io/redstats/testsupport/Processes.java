@@ -32,7 +32,9 @@ final class Processes {
       boolean exited = afterName.startsWith("Z") || afterName.startsWith("X");
       return !exited || threads(proc) > 1;
     } catch (IOException e) {
-      return false; // vanished while we read it
+      // Reading a dying process's /proc entries can fail while its threads exit; it is gone only
+      // once its /proc directory is (deploy/local/lib.sh must not still see it alive).
+      return Files.exists(proc);
     }
   }
 
