@@ -1,29 +1,47 @@
 # Shared by the bench scripts (bash; they set ROOT to the repository root first).
 
+# Every build here goes through the reactor (-am) and resolves the project's own modules to their
+# target/ directories: nothing depends on ~/.m2 holding io.redstats artifacts, so the benches work
+# from a fresh clone whatever ran before (or nothing did).
+
 # bench_classpath MODULE [MAVEN_FLAG...]: prints the path of a file holding MODULE's runtime
-# classpath, resolved with Maven (a call costs seconds) only when the file is missing or a pom
-# changed since it was written.
+# classpath (the project's modules as their target/ jars, packaged first), resolved with Maven (a
+# call costs seconds) only when the file is missing, a pom changed since it was written, or a file
+# it names is gone (a clean).
 bench_classpath() {
   local module=$1
   shift
   local file="$ROOT/$module/target/bench-runtime.classpath"
-  if [[ ! -s "$file" || -n "$(find "$ROOT/pom.xml" "$ROOT"/red-stats-*/pom.xml -newer "$file" -print 2>/dev/null | head -1)" ]]; then
-    (cd "$ROOT" && mvn -B -q "$@" -pl "$module" dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$file" >/dev/null)
+  if [[ ! -s "$file" || -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml -newer "$file" -print 2>/dev/null | head -1)" ]] ||
+    ! bench_classpath_complete "$file"; then
+    # outputFile is relative: each module of the reactor writes its own target/ file.
+    (cd "$ROOT" && mvn -B -q "$@" -pl "$module" -am package -DskipTests dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-runtime.classpath >&2) ||
+      { echo "could not build $module and resolve its classpath" >&2; return 1; }
     touch "$file" # build-classpath leaves an unchanged file alone
   fi
   echo "$file"
 }
 
-# bench_jar MODULE: prints the path of MODULE's service jar, built again first when it is missing
-# or older than the module's or the contract's sources or a pom (a stale jar measures old code).
+# bench_classpath_complete FILE: every entry of the classpath in FILE exists.
+bench_classpath_complete() {
+  local entry entries
+  IFS=: read -r -a entries <"$1"
+  for entry in "${entries[@]}"; do
+    [[ -e "$entry" ]] || return 1
+  done
+}
+
+# bench_jar MODULE: prints the path of MODULE's service jar, built again (with the modules it
+# depends on) first when it is missing or older than the module's or the contract's sources or a
+# pom (a stale jar measures old code).
 bench_jar() {
   local module=$1 jar
   jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar 2>/dev/null | grep -v -- '-plain.jar' | head -1 || true)
   if [[ -z "$jar" || -n "$(find "$ROOT/pom.xml" "$ROOT/$module/pom.xml" "$ROOT/$module/src/main" \
     "$ROOT/red-stats-contract/pom.xml" "$ROOT/red-stats-contract/src/main" -newer "$jar" -print -quit)" ]]; then
     echo "[build] $module's jar is missing or older than its sources: building it" >&2
-    (cd "$ROOT" && mvn -B -q "${@:2}" -pl "$module" -am install -DskipTests >&2)
+    (cd "$ROOT" && mvn -B -q "${@:2}" -pl "$module" -am package -DskipTests -Dmaven.jar.forceCreation=true >&2)
     jar=$(ls "$ROOT/$module"/target/"$module"-[0-9]*.jar | grep -v -- '-plain.jar' | head -1)
   fi
   echo "$jar"
@@ -75,6 +93,20 @@ bench_cds_extract() {
     # The entries of the module's older jars (~100-200 MB each), as ServiceProcess drops them.
     find "${entry%/*}" -mindepth 1 -maxdepth 1 -type d ! -name "${entry##*/}*" -exec rm -rf {} + 2>/dev/null || true
   done
+}
+
+# wrk_non_2xx < WRK_OUTPUT: the responses that were not 2xx/3xx ("Non-2xx or 3xx responses: N",
+# a line wrk prints only when there were some), 0 without that line.
+wrk_non_2xx() { awk '/Non-2xx or 3xx responses:/ {bad = $NF} END {print bad + 0}'; }
+# wrk_2xx_per_s FACTOR < WRK_OUTPUT: the 2xx answers per second times FACTOR (events per request),
+# from "N requests in T" (T in us, ms, s or m) minus the non-2xx ones.
+wrk_2xx_per_s() {
+  awk -v factor="$1" '
+    / requests in / { n = $1; t = $4; sub(/,$/, "", t)
+      unit = t; sub(/^[0-9.]+/, "", unit); t += 0
+      t *= (unit == "m" ? 60 : unit == "ms" ? 0.001 : unit == "us" ? 0.000001 : 1) }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    END { if (t > 0) printf "%.0f\n", (n - bad) * factor / t; else print 0 }'
 }
 
 # free_port: prints a TCP port on 127.0.0.1 that is free now.

@@ -309,14 +309,15 @@ main() {
   say "mode $MODE, ${#BENCHES[@]} bench(es), expected ~$(fmt "$(remaining_expected "${BENCHES[@]}")") on a quiet machine (plus a build if one is needed); load average $(loadavg); output in ${RUN_DIR#"$ROOT"/}"
 
   if [[ "${BENCH_BUILD:-1}" != 0 ]] && needs_build; then
-    say "building the services once (mvn -B -o -q install -DskipTests) ..."
+    say "building the services once (mvn -B -q package -DskipTests) ..."
     start_ticker 0 build "${BENCHES[@]}"
-    # install, not package: the e2e load generator resolves the services' jars from ~/.m2.
+    # package, never install: every bench resolves the project's modules through the reactor
+    # (bench/lib.sh), so nothing depends on ~/.m2 holding io.redstats artifacts.
     # forceCreation: a module whose own classes did not change keeps its old jar otherwise, and
     # Spring Boot's repackage then keeps the old copies of the contract and the libraries inside
     # it (a bench measured a stale contract), and the jar stays older than the sources, so every
     # run built again, here and in the e2e bench.
-    run_bench build "${LIMIT[build]}" mvn -B -o -q install -DskipTests -Dmaven.jar.forceCreation=true \
+    run_bench build "${LIMIT[build]}" mvn -B -q package -DskipTests -Dmaven.jar.forceCreation=true \
       -pl red-stats-ingest,red-stats-api,red-stats-notifier,red-service -am \
       || say "the build failed (see build.log); the benches run with the jars that are there"
     stop_ticker

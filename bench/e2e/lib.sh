@@ -5,10 +5,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVICES=(red-stats-ingest red-stats-notifier red-stats-api red-service)
 source "$ROOT/bench/lib.sh"
 
-# Packages and installs the services (and what they share) when a jar is missing or older than
-# its sources: the stack runs the services' own jars, and red-stats-e2e resolves them from ~/.m2.
-# Then compiles the load generator, unless it was compiled since anything it is built from changed
-# (a Maven call costs 10-25 s of a short run).
+# Packages the services and what they share, compiles the load generator and writes its
+# classpath, all in one reactor build (-am: the project's modules resolve to their target/
+# directories, never to ~/.m2), unless that was done since anything it is built from changed (a
+# Maven call costs 10-25 s of a short run).
 e2e_build() {
   local module jar stale=""
   for module in "${SERVICES[@]}"; do
@@ -18,36 +18,30 @@ e2e_build() {
       stale=1
     fi
   done
-  if [[ -n "$stale" ]]; then
-    echo "[build] packaging the services (their jars are missing or older than the sources)" >&2
-    # forceCreation: else a module whose classes did not change keeps a jar with the old contract
-    # inside (Spring Boot's repackage leaves an already repackaged jar alone), still "stale".
-    (cd "$ROOT" && mvn -B -q -o install -DskipTests -Dmaven.jar.forceCreation=true \
-      -pl red-stats-contract,red-stats-test-support,"$(IFS=,; echo "${SERVICES[*]}")") >&2
-  fi
   local stamp="$ROOT/red-stats-e2e/target/bench.stamp"
   if [[ -z "$stale" ]] && e2e_compiled "$stamp"; then
-    echo "[build] the load generator is up to date" >&2
+    echo "[build] the services and the load generator are up to date" >&2
     return 0
   fi
-  echo "[build] compiling the load generator" >&2
+  echo "[build] packaging the services and compiling the load generator" >&2
   rm -f "$stamp"
-  (cd "$ROOT" && mvn -B -q -o -pl red-stats-e2e test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$ROOT/red-stats-e2e/target/bench.classpath" -Dmdep.includeScope=test) >&2
+  # forceCreation: else a module whose classes did not change keeps a jar with the old contract
+  # inside (Spring Boot's repackage leaves an already repackaged jar alone), still "stale".
+  # outputFile is relative: each module of the reactor writes its own target/ file.
+  (cd "$ROOT" && mvn -B -q -pl red-stats-e2e -am package -DskipTests -Dmaven.jar.forceCreation=true \
+    dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test) >&2
   touch "$stamp"
 }
 
 # e2e_compiled STAMP: red-stats-e2e's test classes and classpath were built (STAMP) after the last
-# change to its sources, the poms, or the two modules it compiles against (their sources and the
-# jars installed in the local Maven repository).
+# change to its sources, the poms, or the sources of the modules it compiles against, and every
+# file the classpath names still exists.
 e2e_compiled() {
-  local stamp="$1" m2="${HOME}/.m2/repository/io/redstats" shared=()
-  [[ -f "$stamp" && -d "$ROOT/red-stats-e2e/target/test-classes" && -s "$ROOT/red-stats-e2e/target/bench.classpath" ]] ||
-    return 1
-  [[ -d "$m2" ]] && shared=("$m2/red-stats-contract" "$m2/red-stats-test-support")
-  [[ -z "$(find "$ROOT/red-stats-e2e/src" "$ROOT/red-stats-e2e/pom.xml" "$ROOT/pom.xml" \
-    "$ROOT/red-stats-contract/src" "$ROOT/red-stats-contract/pom.xml" \
-    "$ROOT/red-stats-test-support/src" "$ROOT/red-stats-test-support/pom.xml" "${shared[@]}" \
+  local stamp="$1" file="$ROOT/red-stats-e2e/target/bench.classpath"
+  [[ -f "$stamp" && -d "$ROOT/red-stats-e2e/target/test-classes" && -s "$file" ]] || return 1
+  bench_classpath_complete "$file" || return 1
+  [[ -z "$(find "$ROOT/red-stats-e2e/src" "$ROOT/pom.xml" "$ROOT"/*/pom.xml \
+    "$ROOT/red-stats-contract/src" "$ROOT/red-stats-test-support/src" \
     -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 

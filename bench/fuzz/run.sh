@@ -29,16 +29,13 @@ ROUNDS=$(( (CASES + GENERATORS - 1) / GENERATORS ))
 [ "$ROUNDS" -ge 1 ] || ROUNDS=1
 
 cd "$ROOT"
-for module in red-stats-ingest red-stats-api red-stats-notifier red-service; do
-  if ! ls "$module"/target/"$module"-*.jar >/dev/null 2>&1; then
-    echo "packaging $module (no jar yet)"
-    mvn -B -q -o -pl "$module" -am install -DskipTests
-  fi
-done
 echo "fuzz: seed $SEED, $ROUNDS generated round(s) of $GENERATORS cases"
 status=0
-mvn -B -o -pl red-stats-e2e verify \
+# Through the reactor (-am): the services are packaged and the project's modules resolve to their
+# target/ directories, never to ~/.m2; only FuzzIT runs.
+mvn -B -pl red-stats-e2e -am verify \
   -Dit.test=FuzzIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dfuzz.seed="$SEED" -Dfuzz.variations="$ROUNDS" -Dfuzz.include-known="$INCLUDE_KNOWN" \
   > "${TMPDIR:-/tmp}/fuzz-$SEED.log" 2>&1 || status=$?
 SUMMARY="red-stats-e2e/target/fuzz/summary-$SEED.md"

@@ -87,7 +87,7 @@ KAFKA_PID=$(tr -dc '0-9' <"$DIR/kafka/pid")
 CP="$(cat "$(bench_classpath red-stats-ingest)")"
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
-echo -n "$SECRET" >"$DIR/jwt-secret"
+(umask 077 && echo -n "$SECRET" >"$DIR/jwt-secret") # owner-only, like every secret
 TOKEN=$(java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H)
 export TOKEN
 
@@ -97,10 +97,10 @@ start_node() { # NAME ARGS...
   local name=$1 port
   shift
   port=$(free_port)
-  java -Xmx512m -cp "${JARS[$name]}" "${NOOP_LAUNCH[@]}" --server.port="$port" \
+  # The secret in the node's environment (owner-only), not on its world-readable command line.
+  REDSTATS_SECURITY_JWT_SECRET="$SECRET" java -Xmx512m -cp "${JARS[$name]}" "${NOOP_LAUNCH[@]}" --server.port="$port" \
     --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
-    --redstats.security.jwt-secret="$SECRET" \
     --redstats.dedup.enabled=false --redstats.sink.enabled=false \
     "$@" >"$DIR/ingest-$name.log" 2>&1 &
   PID[$name]=$!

@@ -89,14 +89,14 @@ wait "$CLICKHOUSE_START" || { echo "ClickHouse did not start" >&2; exit 1; }
 KAFKA_PID=$(tr -dc '0-9' <"$DIR/kafka/pid")
 
 SECRET="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')-secret-32-bytes"
-echo -n "$SECRET" >"$DIR/jwt-secret"
+(umask 077 && echo -n "$SECRET" >"$DIR/jwt-secret") # owner-only, like every secret
 bench_ingest_noop "$DIR" "$CP" # NOOP_LAUNCH: the node gets POST /bench/noop
 start_ingest() { # NAME EXTRA_ARGS...: starts a node on INGEST_PORT, waits until it is UP
   local name=$1; shift
-  java -Xmx512m -cp "$JAR" "${NOOP_LAUNCH[@]}" --server.port="$INGEST_PORT" \
+  # The secret in the node's environment (owner-only), not on its world-readable command line.
+  REDSTATS_SECURITY_JWT_SECRET="$SECRET" java -Xmx512m -cp "$JAR" "${NOOP_LAUNCH[@]}" --server.port="$INGEST_PORT" \
     --redstats.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
     --redstats.clickhouse.url="jdbc:clickhouse://127.0.0.1:$CH_HTTP/redstats?compress=0" \
-    --redstats.security.jwt-secret="$SECRET" \
     --redstats.dedup.state-dir="$DIR/dedup-state" \
     "${EXTRA_INGEST_ARGS[@]}" "$@" >"$DIR/ingest-$name.log" 2>&1 &
   INGEST_PID=$!
@@ -115,8 +115,8 @@ stop_ingest() {
   INGEST_PID=""
 }
 
-java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H >"$DIR/token" &
-java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H >"$DIR/admin-token"
+(umask 077 && exec java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope ingest --ttl PT2H >"$DIR/token") &
+(umask 077 && exec java -cp "$CP" io.redstats.contract.auth.TokenCli --secret-file "$DIR/jwt-secret" --scope admin --ttl PT2H >"$DIR/admin-token")
 wait $!
 TOKEN=$(cat "$DIR/token"); ADMIN_TOKEN=$(cat "$DIR/admin-token")
 export TOKEN # the wrk scripts read it
@@ -215,10 +215,10 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
     out=$(batch_wrk "$WRK_SECONDS" --latency)
     echo "$out" >>"$DIR/wrk-batch.txt"
     # Only batches answered 202 count: wrk counts every response in its requests/s.
-    echo "$out" | awk '/requests in/ {n = $1; t = $4 + 0} /Non-2xx/ {bad = $NF}
-      $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
-      END { printf "batch.http.events_per_s=%.0f\nbatch.http.p50=%s\nbatch.http.p99=%s\nbatch.http.non_2xx=%d\n",
-        (n - bad) * 1000 / t, p50, p99, bad }'
+    echo "batch.http.events_per_s=$(echo "$out" | wrk_2xx_per_s 1000)"
+    echo "batch.http.p50=$(echo "$out" | awk '$1=="50%" {print $2}')"
+    echo "batch.http.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
+    echo "batch.http.non_2xx=$(echo "$out" | wrk_non_2xx)"
   done
   exec {PRODUCER[1]}>&-
   wait "$PRODUCER_PID" || true
@@ -246,10 +246,11 @@ warm_until_steady() { # PREFIX NAME=PID... -- COMMAND...: runs COMMAND (one wind
       out=$(wrk -t2 -c"$conns" -d"${WRK_SECONDS}s" --latency -s "$HERE/single-event.lua" "$INGEST/$path")
       name=$([[ $path == stats ]] && echo stats || echo noop)
       echo "$out" >>"$DIR/wrk-$prefix-$name.txt"
-      echo "$prefix.$name.requests_per_s=$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+      # Only requests answered 2xx count: wrk's Requests/sec counts every response.
+      echo "$prefix.$name.requests_per_s=$(echo "$out" | wrk_2xx_per_s 1)"
       echo "$prefix.$name.p50=$(echo "$out" | awk '$1=="50%" {print $2}')"
       echo "$prefix.$name.p99=$(echo "$out" | awk '$1=="99%" {print $2}')"
-      echo "$prefix.$name.non_2xx=$(echo "$out" | awk '/Non-2xx/ {print $4}')"
+      echo "$prefix.$name.non_2xx=$(echo "$out" | wrk_non_2xx)"
     done
   }
   single_runs single "$WRK_CONNECTIONS"

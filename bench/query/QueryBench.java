@@ -421,10 +421,13 @@ public class QueryBench {
     command.addAll(
         List.of(
             "--server.port=" + port, "--server.address=127.0.0.1",
-            "--redstats.clickhouse.url=" + jdbc, "--redstats.security.jwt-secret=" + secret,
+            "--redstats.clickhouse.url=" + jdbc,
             "--redstats.api.rate-limit.per-second=100000", "--redstats.api.rate-limit.burst=100000",
             "--redstats.api.query-timeout=120s"));
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The secret in the api's environment (owner-only), not on its world-readable command line.
+    builder.environment().put("REDSTATS_SECURITY_JWT_SECRET", secret);
+    return builder
         .redirectErrorStream(true)
         .redirectOutput(Path.of(System.getProperty("java.io.tmpdir"), "bench-query-api.log").toFile())
         .start();

@@ -39,12 +39,12 @@ CLICKHOUSE_HTTP="${CLICKHOUSE_HTTP:-http://127.0.0.1:8123}"
 cd "$ROOT"
 JAR="$(ls red-stats-api/target/red-stats-api-*.jar 2>/dev/null | grep -v plain | head -1 || true)"
 if [ -z "$JAR" ]; then
-  mvn -B -q -o -pl red-stats-api package -DskipTests
+  mvn -B -q -pl red-stats-api -am package -DskipTests
   JAR="$(ls red-stats-api/target/red-stats-api-*.jar | grep -v plain | head -1)"
 fi
 # The classpath, resolved again only when a pom changed since the last run.
 source "$ROOT/bench/lib.sh"
-CP_FILE="$(bench_classpath red-stats-api -o)"
+CP_FILE="$(bench_classpath red-stats-api)"
 # The api starts with class data sharing when the other benches left an archive for this jar.
 API_LAUNCH="$(bench_cds_launch red-stats-api "$JAR")"
 [ -n "$API_LAUNCH" ] && echo "api: class data sharing (${API_LAUNCH%% *})" >&2

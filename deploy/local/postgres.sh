@@ -58,8 +58,9 @@ create_redstats_role_and_database() {
   local has_role has_db
   has_role="$(psql_admin "$dir" "$bin" "$port" -tAc "SELECT 1 FROM pg_roles WHERE rolname='$REDSTATS_DB_USER'")"
   if [[ "$has_role" != "1" ]]; then
-    psql_admin "$dir" "$bin" "$port" -c \
-      "CREATE ROLE $REDSTATS_DB_USER LOGIN CREATEDB PASSWORD '$REDSTATS_DB_PASSWORD'"
+    # On stdin, not -c: a command line is world-readable, and this one holds the password.
+    psql_admin "$dir" "$bin" "$port" \
+      <<<"CREATE ROLE $REDSTATS_DB_USER LOGIN CREATEDB PASSWORD '$REDSTATS_DB_PASSWORD'"
   fi
   has_db="$(psql_admin "$dir" "$bin" "$port" -tAc "SELECT 1 FROM pg_database WHERE datname='$REDSTATS_DB_NAME'")"
   if [[ "$has_db" != "1" ]]; then

@@ -14,9 +14,10 @@ module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
 cd "$root"
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-  mvn -B -o -q -pl red-stats-notifier package -DskipTests
-  mvn -B -o -q -pl red-stats-notifier test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$module/target/bench.classpath" -Dmdep.includeScope=test
+  # Through the reactor (-am): the project's modules resolve to their target/ jars, not ~/.m2.
+  # outputFile is relative: each module of the reactor writes its own target/ file.
+  mvn -B -q -pl red-stats-notifier -am package -DskipTests dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 fi
 # A new jar's extraction for class data sharing overlaps the servers' start-up.
 if [[ "${BENCH_CDS:-true}" == true ]]; then

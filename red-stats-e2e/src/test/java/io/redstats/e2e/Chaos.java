@@ -3,6 +3,7 @@ package io.redstats.e2e;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.testsupport.Server;
 import io.redstats.testsupport.ServerControl;
+import io.redstats.testsupport.ServiceProcess;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Faults, one at a time, under the load of {@link LoadGenerator}: each phase subscribes, starts
@@ -93,56 +95,105 @@ final class Chaos {
 
   private Chaos() {}
 
+  /**
+   * Every fault checks that it happened — the process gone after a kill, a new process after the
+   * restart, the process stopped by SIGSTOP — and throws otherwise: a kill that hit nothing would
+   * otherwise pass as a fault survived.
+   */
   static Fault killAndRestart(Server server) {
     String name = server.name().toLowerCase(Locale.ROOT);
+    AtomicLong killed = new AtomicLong();
     return new Fault(
         name + ": kill -9, restart",
-        stack -> control(stack, server).kill9(),
+        stack -> {
+          ServerControl control = stack.servers.controlled(server);
+          killed.set(control.pid().orElseThrow(() -> notRunning(name)));
+          control.kill9();
+          requireGone(name, killed.get(), !control.running());
+        },
         Duration.ZERO,
-        stack -> control(stack, server).start());
+        stack -> {
+          ServerControl control = stack.servers.controlled(server);
+          control.start();
+          requireNew(name, killed.get(), control.pid().orElse(0));
+        });
   }
 
   static Fault killAndRestart(String service) {
+    AtomicLong killed = new AtomicLong();
     return new Fault(
         service + ": kill -9, restart",
-        stack -> stack.service(service).kill9(),
+        stack -> {
+          ServiceProcess process = stack.service(service);
+          if (!process.running()) {
+            throw notRunning(service);
+          }
+          killed.set(process.pid());
+          process.kill9();
+          requireGone(service, killed.get(), !process.running());
+        },
         Duration.ZERO,
-        stack -> stack.restart(service));
+        stack -> {
+          stack.restart(service);
+          ServiceProcess process = stack.service(service);
+          requireNew(service, killed.get(), process.running() ? process.pid() : 0);
+        });
   }
 
   static Fault killAndRestartNginx() {
-    return new Fault("nginx: kill -9, restart", Stack::killNginx, Duration.ZERO, Stack::startNginx);
+    AtomicLong killed = new AtomicLong();
+    return new Fault(
+        "nginx: kill -9, restart",
+        stack -> {
+          killed.set(stack.nginxPid());
+          stack.killNginx();
+          requireGone("nginx", killed.get(), ProcessHandle.of(killed.get()).isEmpty());
+        },
+        Duration.ZERO,
+        stack -> {
+          stack.startNginx();
+          long pid = stack.nginxPid();
+          requireNew("nginx", killed.get(), ProcessHandle.of(pid).isPresent() ? pid : 0);
+        });
   }
 
   /** SIGSTOP for HOLD, then SIGCONT: a hung server (a long GC pause, a stuck disk). */
   static Fault pause(Server server, Duration hold) {
     String name = server.name().toLowerCase(Locale.ROOT);
+    // ServerControl.pause and resume check the process state themselves.
     return new Fault(
         name + ": SIGSTOP " + hold.toSeconds() + " s",
-        stack -> control(stack, server).pause(),
+        stack -> stack.servers.controlled(server).pause(),
         hold,
-        stack -> control(stack, server).resume());
+        stack -> stack.servers.controlled(server).resume());
   }
 
   /** ClickHouse stopped for HOLD: the sink's path is slow, Kafka holds the backlog. */
   static Fault slowSink(Duration hold) {
+    // ServerControl.stop and start check that the process is gone, then running.
     return new Fault(
         "clickhouse: stopped " + hold.toSeconds() + " s (slow sink)",
-        stack -> control(stack, Server.CLICKHOUSE).stop(),
+        stack -> stack.servers.controlled(Server.CLICKHOUSE).stop(),
         hold,
-        stack -> control(stack, Server.CLICKHOUSE).start());
+        stack -> stack.servers.controlled(Server.CLICKHOUSE).start());
   }
 
-  static boolean canControl(Stack stack) {
-    return stack.servers.control(Server.KAFKA).isPresent();
+  private static IllegalStateException notRunning(String name) {
+    return new IllegalStateException(name + " is not running: there is nothing to kill");
   }
 
-  private static ServerControl control(Stack stack, Server server) {
-    return stack
-        .servers
-        .control(server)
-        .orElseThrow(
-            () -> new IllegalStateException(server + " is not a local server: cannot kill it"));
+  private static void requireGone(String name, long pid, boolean gone) {
+    if (!gone) {
+      throw new IllegalStateException(name + ": pid " + pid + " still runs after kill -9");
+    }
+  }
+
+  /** PID 0: nothing runs. */
+  private static void requireNew(String name, long killed, long pid) {
+    if (pid == 0 || pid == killed) {
+      throw new IllegalStateException(
+          name + ": no new process after the restart (killed pid " + killed + ", now " + pid + ")");
+    }
   }
 
   /** Runs one phase; never throws for a failure of the system, the outcome says it. */

@@ -93,7 +93,6 @@ final class LoadGenerator implements AutoCloseable {
   private long issued;
   private long postingStartNanos;
   private volatile long postingEndNanos;
-  private volatile long lastAckNanos;
   private volatile boolean giveUp;
 
   LoadGenerator(Stack stack, Settings settings) {
@@ -216,7 +215,6 @@ final class LoadGenerator implements AutoCloseable {
 
   private void acknowledge(Acked image) {
     acked.put(image.imageId(), image);
-    lastAckNanos = image.ackNanos();
   }
 
   private interface Request {
@@ -367,8 +365,16 @@ final class LoadGenerator implements AutoCloseable {
 
   /** Acknowledgements per second, from the first event to the last acknowledgement. */
   double ackedPerSecond() {
-    long end = lastAckNanos == 0 ? System.nanoTime() : lastAckNanos;
-    return acked.size() / Math.max(0.001, (end - postingStartNanos) / 1e9);
+    return perSecond(acked.values(), postingStartNanos);
+  }
+
+  /**
+   * ACKS per second over the window in which they arrived: from STARTNANOS (posting began) to the
+   * latest acknowledgement of either path (direct or through RED), 0 without any.
+   */
+  static double perSecond(Collection<Acked> acks, long startNanos) {
+    long end = acks.stream().mapToLong(Acked::ackNanos).max().orElse(startNanos);
+    return acks.isEmpty() ? 0 : acks.size() / Math.max(0.001, (end - startNanos) / 1e9);
   }
 
   /** Stops everything: posters still retrying give up, subscribers disconnect. */

@@ -156,10 +156,10 @@ final class Stack {
    * The master is frozen first: killed after its workers, it would have started new ones.
    */
   void killNginx() throws Exception {
-    long master = Long.parseLong(readPid(nginx.dir()));
-    Optional<ProcessHandle> handle = ProcessHandle.of(master);
+    long master = nginxPid();
+    Optional<ProcessHandle> handle = ProcessHandle.of(master).filter(ProcessHandle::isAlive);
     if (handle.isEmpty()) {
-      return;
+      throw new IllegalStateException("nginx: master pid " + master + " is not running");
     }
     signal(master, "STOP");
     List<ProcessHandle> family = new ArrayList<>(handle.get().descendants().toList());
@@ -180,6 +180,11 @@ final class Stack {
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
     }
+  }
+
+  /** The pid of nginx's master, from its pid file. */
+  long nginxPid() {
+    return Long.parseLong(readPid(nginx.dir()));
   }
 
   /** Starts nginx again in its directory, on its port, in front of the same nodes. */

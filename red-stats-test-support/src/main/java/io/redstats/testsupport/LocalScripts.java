@@ -55,6 +55,11 @@ final class LocalScripts {
     return home;
   }
 
+  /** The repository root. */
+  Path root() {
+    return root;
+  }
+
   /** Runs SCRIPT ARGS...; returns its output, or throws with the output when it fails. */
   String run(String script, String... args) {
     Path scriptPath = root.resolve("deploy/local").resolve(script);

@@ -34,11 +34,15 @@ final class LocalServer implements ServerControl {
     List<String> args = new ArrayList<>(List.of("start", dir.toString()));
     args.addAll(ports);
     scripts.run(script, args.toArray(String[]::new));
+    // The script said it answers; a proof that restarts a server also wants its process.
+    long pid = requireRunning("start");
     RealServers.log(
         script
             + " start "
             + dir.getFileName()
-            + ": "
+            + ": pid "
+            + pid
+            + ", "
             + (System.nanoTime() - started) / 1_000_000
             + " ms");
   }
@@ -46,18 +50,22 @@ final class LocalServer implements ServerControl {
   @Override
   public synchronized void stop() {
     scripts.run(script, "stop", dir.toString());
+    if (running()) {
+      throw new IllegalStateException(this + ": still running after stop");
+    }
   }
 
+  /**
+   * Throws when there is nothing to kill (no pid file, or its process is not running): a fault test
+   * whose fault did not happen proves nothing.
+   */
   @Override
   public synchronized void kill9() {
-    OptionalLong pid = Processes.readPid(dir);
-    if (pid.isEmpty() || !Processes.alive(pid.getAsLong())) {
-      return;
-    }
+    long pid = requireRunning("kill -9");
     // Children too (PostgreSQL backends): a crashed machine leaves nothing behind either.
     List<Long> family = new ArrayList<>();
-    family.add(pid.getAsLong());
-    ProcessHandle.of(pid.getAsLong())
+    family.add(pid);
+    ProcessHandle.of(pid)
         .ifPresent(handle -> handle.descendants().forEach(child -> family.add(child.pid())));
     family.forEach(member -> Processes.signal(member, "KILL"));
     for (long member : family) {
@@ -65,23 +73,53 @@ final class LocalServer implements ServerControl {
         throw new IllegalStateException("pid " + member + " survived SIGKILL");
       }
     }
-    RealServers.log(script + " " + dir.getFileName() + ": killed -9 (pid " + pid.getAsLong() + ")");
+    RealServers.log(script + " " + dir.getFileName() + ": killed -9 (pid " + pid + ")");
   }
 
+  /** Throws unless the process is stopped afterwards (state T in /proc). */
   @Override
   public synchronized void pause() {
-    Processes.readPid(dir).ifPresent(pid -> Processes.signal(pid, "STOP"));
+    long pid = requireRunning("SIGSTOP");
+    Processes.signal(pid, "STOP");
+    if (!Processes.awaitStopped(pid, true, DEATH_TIMEOUT)) {
+      throw new IllegalStateException(this + ": pid " + pid + " is not stopped after SIGSTOP");
+    }
   }
 
+  /** Throws unless the process runs again afterwards. */
   @Override
   public synchronized void resume() {
-    Processes.readPid(dir).ifPresent(pid -> Processes.signal(pid, "CONT"));
+    long pid = requireRunning("SIGCONT");
+    Processes.signal(pid, "CONT");
+    if (!Processes.awaitStopped(pid, false, DEATH_TIMEOUT)) {
+      throw new IllegalStateException(this + ": pid " + pid + " is still stopped after SIGCONT");
+    }
   }
 
   @Override
   public boolean running() {
     OptionalLong pid = Processes.readPid(dir);
     return pid.isPresent() && Processes.alive(pid.getAsLong());
+  }
+
+  @Override
+  public OptionalLong pid() {
+    OptionalLong pid = Processes.readPid(dir);
+    return pid.isPresent() && Processes.alive(pid.getAsLong()) ? pid : OptionalLong.empty();
+  }
+
+  /** The pid of the running server, or an exception naming WHAT could not be done. */
+  private long requireRunning(String what) {
+    OptionalLong pid = Processes.readPid(dir);
+    if (pid.isEmpty()) {
+      throw new IllegalStateException(
+          what + ": " + this + " has no pid file (or an unreadable one)");
+    }
+    if (!Processes.alive(pid.getAsLong())) {
+      throw new IllegalStateException(
+          what + ": " + this + ": pid " + pid.getAsLong() + " is not running");
+    }
+    return pid.getAsLong();
   }
 
   @Override

@@ -32,7 +32,9 @@ final class Processes {
       boolean exited = afterName.startsWith("Z") || afterName.startsWith("X");
       return !exited || threads(proc) > 1;
     } catch (IOException e) {
-      return false; // vanished while we read it
+      // Reading a dying process's /proc entries can fail while its threads exit; it is gone only
+      // once its /proc directory is (deploy/local/lib.sh must not still see it alive).
+      return Files.exists(proc);
     }
   }
 
@@ -68,6 +70,34 @@ final class Processes {
       sleep(POLL);
     }
     return true;
+  }
+
+  /**
+   * Waits until PID is stopped by a signal (state T), or no longer stopped when STOPPED is false;
+   * false on timeout or when the process is gone.
+   */
+  static boolean awaitStopped(long pid, boolean stopped, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (alive(pid)) {
+      if (stopped(pid) == stopped) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(POLL);
+    }
+    return false;
+  }
+
+  /** State T (stopped by a signal) in /proc/PID/stat. */
+  static boolean stopped(long pid) {
+    try {
+      String content = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return content.substring(content.lastIndexOf(')') + 1).trim().startsWith("T");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The pid in DIR/pid, when there is one. */

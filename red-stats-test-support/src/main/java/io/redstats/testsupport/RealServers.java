@@ -39,7 +39,10 @@ import java.util.regex.Pattern;
  *       {@code ${redstats.home}/test-runs/<run>/}, stopped and deleted when the JVM exits.
  * </ol>
  *
- * Tests do not know which one they got; only local servers offer a {@link ServerControl}.
+ * {@value #ENV_SERVERS}{@code =local} skips Testcontainers: local servers even where a Docker
+ * engine answers. Tests do not know which one they got; only local servers offer a {@link
+ * ServerControl}, and a test that kills a server asks for it with {@link #controlled(Server)},
+ * which fails (never skips) when it cannot have one.
  */
 public final class RealServers {
 
@@ -48,6 +51,12 @@ public final class RealServers {
   public static final String ENV_POSTGRES = "REDSTATS_TEST_POSTGRES_URL";
   public static final String ENV_POSTGRES_USER = "REDSTATS_TEST_POSTGRES_USER";
   public static final String ENV_POSTGRES_PASSWORD = "REDSTATS_TEST_POSTGRES_PASSWORD";
+
+  /**
+   * Set to {@code local} for local servers even where a Docker engine answers: the kill tests need
+   * servers this JVM started.
+   */
+  public static final String ENV_SERVERS = "REDSTATS_TEST_SERVERS";
 
   /** Set to {@code true} to keep the local servers' directories (data, logs) after the run. */
   public static final String ENV_KEEP_RUNS = "REDSTATS_TEST_KEEP_RUNS";
@@ -73,6 +82,7 @@ public final class RealServers {
   private final String postgresUser;
   private final String postgresPassword;
   private final LocalRun localRun;
+  private final String mode;
   private final Set<String> createdDatabases = ConcurrentHashMap.newKeySet();
 
   private RealServers(
@@ -80,8 +90,10 @@ public final class RealServers {
       Map<Server, LocalServer> localServers,
       String postgresUser,
       String postgresPassword,
-      LocalRun localRun) {
+      LocalRun localRun,
+      String mode) {
     this.endpoints = endpoints;
+    this.mode = mode;
     this.localServers = localServers;
     this.postgresUser = postgresUser;
     this.postgresPassword = postgresPassword;
@@ -152,6 +164,31 @@ public final class RealServers {
   }
 
   /**
+   * The control of SERVER for a test that kills, stops or pauses it. Throws — failing that test
+   * with the reason, never skipping it — when this JVM did not start SERVER (it came from the
+   * environment or from Testcontainers).
+   */
+  public ServerControl controlled(Server server) {
+    return control(server)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    server
+                        + " was not started by this test JVM ("
+                        + mode
+                        + "), so a fault test cannot kill, stop or pause it. Run the fault tests"
+                        + " with local servers: unset "
+                        + ENV_KAFKA
+                        + ", "
+                        + ENV_CLICKHOUSE
+                        + " and "
+                        + ENV_POSTGRES
+                        + ", and set "
+                        + ENV_SERVERS
+                        + "=local where a Docker engine answers."));
+  }
+
+  /**
    * A new nginx load balancer (HTTP and WebSocket) on a free port in front of 127.0.0.1:PORTS,
    * started from the locally installed nginx whatever mode the other servers came from.
    */
@@ -194,7 +231,8 @@ public final class RealServers {
     fromEnv.forEach((server, url) -> log(server + ": from the environment, " + url));
 
     boolean needsMore = fromEnv.size() < Server.values().length;
-    boolean docker = needsMore && Containers.dockerAvailable();
+    boolean forcedLocal = "local".equalsIgnoreCase(env.getOrDefault(ENV_SERVERS, "").strip());
+    boolean docker = needsMore && !forcedLocal && Containers.dockerAvailable();
     if (needsMore) {
       log(docker ? "a Docker engine answers: Testcontainers" : "no Docker engine: local servers");
     }
@@ -225,7 +263,9 @@ public final class RealServers {
         postgresFromEnv
             ? env.getOrDefault(ENV_POSTGRES_PASSWORD, LOCAL_POSTGRES_PASSWORD)
             : LOCAL_POSTGRES_PASSWORD,
-        localRun);
+        localRun,
+        (fromEnv.isEmpty() ? "" : fromEnv.keySet() + " from the environment, ")
+            + (docker ? "Testcontainers" : "local servers"));
   }
 
   private static ThreadFactory daemon() {

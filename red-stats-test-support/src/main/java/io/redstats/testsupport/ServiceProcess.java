@@ -15,15 +15,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A Spring Boot jar run as its own JVM, for tests that kill -9 a service or drive it end to end.
- * Properties are passed as {@code --key=value}; {@code server.port} is required (use {@link
+ * Properties are passed as {@code --key=value}, except secrets (a key whose last part names a
+ * secret, a password or a token), which go in the environment variable {@value #SECRETS_VARIABLE}
+ * that Spring Boot reads as JSON: a command line is world-readable in {@code /proc/<pid>/cmdline},
+ * a process's environment only to its owner. {@code server.port} is required (use {@link
  * FreePorts}). Output goes to {@code target/service-logs/<name>-<time>.log} of the module under
  * test, kept for reading after a failure.
  */
@@ -43,6 +48,16 @@ public final class ServiceProcess implements AutoCloseable {
    * {@link ServiceCds}.
    */
   public static final String CDS_PROPERTY = "redstats.service.cds";
+
+  /**
+   * Spring Boot's own variable for properties as JSON (below command-line arguments, above
+   * everything else), so a secret keeps its exact property name.
+   */
+  static final String SECRETS_VARIABLE = "SPRING_APPLICATION_JSON";
+
+  /** The last part of a property key that marks its value as a secret. */
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i)(^|[.-])(secret|password|token|credentials?)$");
 
   /** A clean Spring Boot shutdown takes a few seconds; after this it is killed. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
@@ -224,19 +239,68 @@ public final class ServiceProcess implements AutoCloseable {
       command.add("-jar");
       command.add(jar.toAbsolutePath().toString());
     }
-    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+    Map<String, String> secrets = new LinkedHashMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (isSecret(key)) {
+            secrets.put(key, value);
+          } else {
+            command.add("--" + key + "=" + value);
+          }
+        });
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      if (!secrets.isEmpty()) {
+        builder.environment().put(SECRETS_VARIABLE, json(secrets));
+      }
+      Process process = builder.start();
       LIVE.put(process, cds);
       process.onExit().thenRun(() -> LIVE.remove(process));
       return process;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
+  }
+
+  /** Whether KEY's value stays off the command line (see the class comment). */
+  static boolean isSecret(String key) {
+    return SECRET_KEY.matcher(key).find();
+  }
+
+  /** A flat JSON object of string values; Spring Boot reads dotted keys as property names. */
+  static String json(Map<String, String> values) {
+    StringBuilder out = new StringBuilder("{");
+    values.forEach(
+        (key, value) -> {
+          if (out.length() > 1) {
+            out.append(',');
+          }
+          quote(out, key);
+          out.append(':');
+          quote(out, value);
+        });
+    return out.append('}').toString();
+  }
+
+  private static void quote(StringBuilder out, String text) {
+    out.append('"');
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
   }
 
   /** True once UP; throws when the process exited or its health timeout ran out (killing it). */
@@ -250,7 +314,7 @@ public final class ServiceProcess implements AutoCloseable {
       return true;
     }
     if (System.nanoTime() - healthDeadline > 0) {
-      kill9();
+      forceKill();
       throw new IllegalStateException(
           name + " did not answer UP on " + health + " within " + healthTimeout + "\n" + tail());
     }
@@ -282,8 +346,19 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL, and wait until it is gone. */
+  /**
+   * SIGKILL, and wait until it is gone. Throws when it was not running: a kill that hit nothing
+   * must fail the fault test that meant it, not pass it.
+   */
   public void kill9() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          this + " is not running (exited with " + process.exitValue() + "): nothing to kill");
+    }
+    forceKill();
+  }
+
+  private void forceKill() {
     process.destroyForcibly();
     waitForExit();
   }
@@ -297,11 +372,11 @@ public final class ServiceProcess implements AutoCloseable {
     process.destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        kill9();
+        forceKill();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      kill9();
+      forceKill();
     }
   }
 

@@ -1,18 +1,15 @@
 package io.redstats.testsupport;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,19 +23,7 @@ class ServiceProcessIT {
 
   @BeforeAll
   static void buildJar() throws Exception {
-    jar = jars.resolve("fake-service.jar");
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeService.class.getName());
-    String entry = FakeService.class.getName().replace('.', '/') + ".class";
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file, manifest)) {
-      out.putNextEntry(new JarEntry(entry));
-      try (var in = FakeService.class.getClassLoader().getResourceAsStream(entry)) {
-        in.transferTo(out);
-      }
-      out.closeEntry();
-    }
+    jar = FakeService.writeJar(jars.resolve("fake-service.jar"));
   }
 
   @Test
@@ -53,6 +38,7 @@ class ServiceProcessIT {
     // When it is killed and restarted
     first.kill9();
     assertThat(first.running()).isFalse();
+    assertThatThrownBy(first::kill9).hasMessageContaining("nothing to kill");
     try (ServiceProcess second = first.restart()) {
 
       // Then a new process answers on the same port, and its output is in its log
@@ -60,6 +46,41 @@ class ServiceProcessIT {
       assertThat(second.pid()).isNotEqualTo(firstPid);
       assertThat(second.tail()).contains("fake service listening on " + port);
     }
+  }
+
+  @Test
+  void secretsReachTheServiceThroughItsEnvironmentNeverItsCommandLine() throws Exception {
+    // Given properties holding a secret, a password and a token
+    String secret = "jwt-" + UUID.randomUUID();
+    String password = "pw-" + UUID.randomUUID();
+    String token = "tok-" + UUID.randomUUID();
+    Map<String, String> properties =
+        Map.of(
+            "server.port", Integer.toString(FreePorts.next()),
+            "redstats.security.jwt-secret", secret,
+            "spring.datasource.password", password,
+            "redstats.red.producer-token", token,
+            "redstats.visibility", "own");
+
+    // When the harness starts the service
+    try (ServiceProcess service = ServiceProcess.start("fake", jar, properties, HEALTH_TIMEOUT)) {
+
+      // Then its world-readable command line holds none of them, only the plain setting
+      String cmdline = procFile(service.pid(), "cmdline");
+      assertThat(cmdline).doesNotContain(secret, password, token);
+      assertThat(cmdline).contains("--redstats.visibility=own");
+      // and they reach it in Spring Boot's JSON variable, readable by its owner only
+      assertThat(procFile(service.pid(), "environ"))
+          .contains(ServiceProcess.SECRETS_VARIABLE + "=")
+          .contains("\"redstats.security.jwt-secret\":\"" + secret + "\"")
+          .contains("\"spring.datasource.password\":\"" + password + "\"")
+          .contains("\"redstats.red.producer-token\":\"" + token + "\"");
+    }
+  }
+
+  private static String procFile(long pid, String name) throws Exception {
+    return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), name)), UTF_8)
+        .replace('\0', ' ');
   }
 
   @Test

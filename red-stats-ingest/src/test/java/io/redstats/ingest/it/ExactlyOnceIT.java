@@ -2,10 +2,13 @@ package io.redstats.ingest.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redstats.testsupport.Markers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,8 +20,8 @@ class ExactlyOnceIT extends IngestITSupport {
 
   private static final Duration ARRIVAL = Duration.ofSeconds(30);
 
-  /** Long enough after the first row for a wrongly passed repeat to have arrived as well. */
-  private static final Duration SETTLE = Duration.ofSeconds(2);
+  /** Partitions of the raw and canonical topics (redstats.kafka.partitions, its default). */
+  private static final int PARTITIONS = 6;
 
   @Test
   void imagePostedThreeTimesSeparatelyIsOneRowAndOneCanonicalRecord() throws Exception {
@@ -123,13 +126,26 @@ class ExactlyOnceIT extends IngestITSupport {
     assertThat(row.get("ingested_ms")).isBetween(before, after);
   }
 
-  private void assertStoredOnce(Set<Long> imageIds) throws InterruptedException {
+  private static OptionalInt partitionOf(Map<String, Long> row) {
+    Long partition = row.get("kafka_partition");
+    return partition == null ? OptionalInt.empty() : OptionalInt.of(partition.intValue());
+  }
+
+  private void assertStoredOnce(Set<Long> imageIds) throws Exception {
     ClickHouseRows rows = clickHouse();
     for (long imageId : imageIds) {
       long stored = ClickHouseRows.await(() -> rows.countImage(imageId), n -> n >= 1, ARRIVAL);
       assertThat(stored).as("rows of image %d", imageId).isEqualTo(1);
     }
-    Thread.sleep(SETTLE.toMillis());
+    // A repeat wrongly passed would be behind its first copy in the same partition (both topics
+    // are keyed by image_id): once a marker posted now is visible in every partition, that repeat
+    // would be visible too. Evidence, where a fixed sleep would only be a hope.
+    Markers.awaitBehindEverything(
+        PARTITIONS,
+        IngestITSupport::freshImageId,
+        id -> assertThat(postJson(anEvent(id)).statusCode()).as("marker").isEqualTo(202),
+        id -> partitionOf(rows.row(id)),
+        ARRIVAL);
     for (long imageId : imageIds) {
       assertThat(rows.countImage(imageId)).as("rows of image %d", imageId).isEqualTo(1);
     }
