@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.testsupport.FreePorts;
+import io.redstats.testsupport.Markers;
 import io.redstats.testsupport.RealServers;
 import io.redstats.testsupport.ServiceProcess;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +31,10 @@ class IngestCrashIT {
   private static final String DATABASE = "ingest_crash_it_" + System.currentTimeMillis();
 
   private static final int EVENTS = 100_000;
+
+  /** Partitions of the topics (the default of {@code redstats.kafka.partitions}). */
+  private static final int PARTITIONS = 6;
+
   private static final int BATCH = 1_000;
 
   /** Kill when about a third of the load is acknowledged: mid-load for all three stages. */
@@ -82,7 +88,16 @@ class IngestCrashIT {
       long stored =
           ClickHouseRows.await(
               () -> rows.countRange(first, last), n -> n >= EVENTS, Duration.ofSeconds(90));
-      Thread.sleep(2_000); // a wrongly repeated row would arrive by now
+      // A wrongly repeated row would be behind its first copy in its partition: once a marker
+      // posted now is visible in every partition, it would be visible too.
+      List<Long> markers =
+          Markers.awaitBehindEverything(
+              PARTITIONS,
+              () -> ThreadLocalRandom.current().nextLong(Long.MAX_VALUE / 2, Long.MAX_VALUE),
+              id -> assertThat(load.post(marker(id))).as("marker").isEqualTo(202),
+              id -> partitionOf(rows.row(id)),
+              Duration.ofSeconds(90));
+      assertThat(markers).isNotEmpty();
       assertThat(load.failedConnections.get()).as("requests hit by the crash").isPositive();
       assertThat(rows.countRange(first, last)).as("rows (stored %d)", stored).isEqualTo(EVENTS);
       assertThat(rows.distinctInRange(first, last)).isEqualTo(EVENTS);
@@ -94,5 +109,14 @@ class IngestCrashIT {
   /** The JDBC URL of a database nobody created yet. */
   private static String urlOf(RealServers servers, String database) {
     return servers.clickhouseJdbcUrl("default").replace("/default?", "/" + database + "?");
+  }
+
+  private static String marker(long imageId) {
+    return "{\"image_id\":" + imageId + ",\"client_id\":1,\"timestamp\":1763900000123,\"red\":0}";
+  }
+
+  private static OptionalInt partitionOf(Map<String, Long> row) {
+    Long partition = row.get("kafka_partition");
+    return partition == null ? OptionalInt.empty() : OptionalInt.of(partition.intValue());
   }
 }

@@ -96,7 +96,8 @@ final class Load {
     throw new IllegalStateException("batch " + batch + " was never acknowledged");
   }
 
-  private Integer post(String body) throws InterruptedException {
+  /** One POST of an NDJSON body; its status, or null when the connection failed. */
+  Integer post(String body) throws InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + "/stats"))
             .timeout(Duration.ofSeconds(30))
