@@ -105,7 +105,6 @@ final class Stack {
     redUrl = url(redProps);
     redProps.putAll(postgres(redDb));
     redProps.put("redstats.red.ingest-urls", ingestUrl);
-    redProps.put("redstats.red.producer-token", token(null, Scopes.INGEST));
 
     try {
       launch("ingest", "red-stats-ingest", ingestProps);
