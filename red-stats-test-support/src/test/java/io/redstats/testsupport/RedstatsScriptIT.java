@@ -53,11 +53,10 @@ class RedstatsScriptIT {
     Path jar = FakeService.writeJar(home.resolve("fake-service.jar"));
     int port = FreePorts.next();
 
-    // When the script starts RED, the service with the most secrets (token minting stubbed)
+    // When the script starts RED, the service with the most secrets
     bash(
         Map.of("REDSTATS_PORT_RED", Integer.toString(port), "FAKE_JAR", jar.toString()),
-        "mint() { echo the-producer-token; }; service_jar() { printf %s \"$FAKE_JAR\"; };"
-            + " ensure_secret; start_service red");
+        "service_jar() { printf %s \"$FAKE_JAR\"; }; ensure_secret; start_service red");
     long pid = Long.parseLong(Files.readString(home.resolve("run/red/pid")).trim());
     try {
       String secret = Files.readString(home.resolve("jwt-secret")).trim();
@@ -66,11 +65,12 @@ class RedstatsScriptIT {
       // Then its world-readable command line holds no secret, its environment holds them all
       assertThat(cmdline)
           .contains("--server.port=" + port)
-          .doesNotContain(secret, "the-producer-token", "jwt-secret", "password");
+          .doesNotContain(secret, "jwt-secret", "password", "token");
+      // (RED signs its own short-lived producer tokens with the secret: no token is handed to it)
       assertThat(proc(pid, "environ"))
           .contains("REDSTATS_SECURITY_JWT_SECRET=" + secret)
           .contains("SPRING_DATASOURCE_PASSWORD=redstats")
-          .contains("REDSTATS_RED_PRODUCER_TOKEN=the-producer-token");
+          .doesNotContain("PRODUCER_TOKEN");
     } finally {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
