@@ -191,7 +191,29 @@ class ImageUploadIT {
     Reply reply = RedClient.withToken(port, null).upload(TestImages.png(4, 4, 1), "image/png");
 
     assertThat(reply.status()).isEqualTo(401);
-    assertThat(reply.errorMessage()).isEqualTo("a valid bearer token is required");
+    assertThat(reply.errorMessage()).isEqualTo("a bearer token is required");
+  }
+
+  @Test
+  void theErrorPageIsA404InTheJsonBodyAndHealthHidesDetails() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> error =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/error"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> health =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(error.statusCode()).isEqualTo(404);
+    assertThat(error.body()).isEqualTo("{\"errors\":[{\"message\":\"not found\"}]}");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).doesNotContain("components", "diskSpace");
   }
 
   @Test

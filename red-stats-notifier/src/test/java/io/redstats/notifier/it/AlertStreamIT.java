@@ -404,7 +404,12 @@ class AlertStreamIT {
           .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
       assertThat(errorMessage(badToken))
           .isEqualTo("a valid bearer token is required: the token is not a well-formed signed JWT");
-      assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+      HttpResponse<String> health = get("/actuator/health", null);
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).doesNotContain("components");
+      HttpResponse<String> errorPage = get("/error", null);
+      assertThat(errorPage.statusCode()).isEqualTo(404);
+      assertThat(errorMessage(errorPage)).isEqualTo("not found");
     }
   }
 
