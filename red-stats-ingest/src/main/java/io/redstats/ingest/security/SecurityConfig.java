@@ -7,9 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 
 /**
- * {@code POST /stats} wants the scope {@code ingest}; every other endpoint any valid token. What
- * every service shares (health and the API docs open, the actuator for admins, JSON refusals) is
- * the service kit's.
+ * {@code POST /stats} (and RED's image lookup) wants the scope {@code ingest}, {@code GET
+ * /conflicts} {@code ingest} or {@code admin}; every other endpoint any valid token. What every
+ * service shares (health and the API docs open, the actuator for admins, JSON refusals) is the
+ * service kit's.
  */
 @Configuration
 class SecurityConfig {
