@@ -3,7 +3,6 @@ package io.redstats.red.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.redstats.contract.auth.BearerSecurity;
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
@@ -77,7 +76,7 @@ class ImageUploadIT {
     // signed by RED itself: a service token (scope ingest, no client_id) valid for minutes
     String authorization = INGEST.received().get(0).authorization();
     assertThat(authorization).startsWith("Bearer ");
-    Jwt token = BearerSecurity.decoder(RedClient.SECRET).decode(authorization.substring(7));
+    Jwt token = JwtSupport.decoder(RedClient.SECRET).decode(authorization.substring(7));
     assertThat(JwtSupport.hasScope(token, Scopes.INGEST)).isTrue();
     assertThat(JwtSupport.clientId(token)).isNull();
     assertThat(token.getExpiresAt()).isBefore(Instant.now().plus(Duration.ofMinutes(11)));

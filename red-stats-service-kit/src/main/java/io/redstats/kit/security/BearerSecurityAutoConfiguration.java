@@ -55,9 +55,6 @@ public class BearerSecurityAutoConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(BearerSecurityAutoConfiguration.class);
 
-  /** The property every service reads the secret from (env REDSTATS_SECURITY_JWT_SECRET). */
-  public static final String SECRET_PROPERTY = "redstats.security.jwt-secret";
-
   /** The 401 of a request without a token. */
   public static final String TOKEN_REQUIRED = "a bearer token is required";
 
@@ -81,12 +78,7 @@ public class BearerSecurityAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   JwtDecoder jwtDecoder(ServiceKitProperties properties) {
-    String secret = properties.security().jwtSecret();
-    if (secret == null || secret.isBlank()) {
-      throw new IllegalStateException(
-          SECRET_PROPERTY + " (REDSTATS_SECURITY_JWT_SECRET) must be set");
-    }
-    return JwtSupport.decoder(secret);
+    return JwtSupport.decoder(properties.security().secret());
   }
 
   @Bean
