@@ -4,6 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.contract.event.Topics;
@@ -14,6 +20,7 @@ import io.redstats.e2e.fuzz.FuzzTally;
 import io.redstats.e2e.fuzz.FuzzWire;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -291,7 +298,19 @@ class FuzzIT {
         stack.token(null, Scopes.UPLOAD),
         stack.token(client, "nothing"),
         new TokenMinter(Stack.SECRET).mint("fuzz", client, all, Duration.ofHours(-1)),
-        otherSecret.mint("fuzz", client, all, Duration.ofHours(2)));
+        otherSecret.mint("fuzz", client, all, Duration.ofHours(2)),
+        FuzzIT::signed);
+  }
+
+  /** A token signed with the stack's secret whose claims are exactly CLAIMS (a JSON object). */
+  private static String signed(String claims) {
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), JWTClaimsSet.parse(claims));
+      jwt.sign(new MACSigner(Stack.SECRET.getBytes(StandardCharsets.UTF_8)));
+      return jwt.serialize();
+    } catch (JOSEException | java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.redstats.red.errors;
 
+import io.redstats.kit.errors.ErrorBody;
 import io.redstats.red.image.ImageRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +9,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -16,9 +16,11 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-/** Turns every refusal into the JSON error body; a down database is a 503 with Retry-After. */
+/**
+ * Turns the refusals of RED's endpoints into the JSON error body; a down database is a 503 with
+ * Retry-After. The service kit answers the rest (404, 405, 406, {@code /error}) in the same body.
+ */
 @RestControllerAdvice
 class ErrorHandler {
 
@@ -68,7 +70,7 @@ class ErrorHandler {
   @ExceptionHandler(MultipartException.class)
   ResponseEntity<ErrorBody> badMultipart(MultipartException e) {
     return ResponseEntity.badRequest()
-        .body(ErrorBody.of(IMAGE, "unreadable multipart body: " + e.getMessage()));
+        .body(ErrorBody.of(IMAGE, "the multipart body cannot be read"));
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -80,17 +82,6 @@ class ErrorHandler {
   @ExceptionHandler(MissingRequestHeaderException.class)
   ResponseEntity<ErrorBody> missingHeader(MissingRequestHeaderException e) {
     return ResponseEntity.badRequest().body(ErrorBody.of(e.getHeaderName(), "is required"));
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
-    return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
-        .body(ErrorBody.of(null, e.getMethod() + " is not supported here"));
-  }
-
-  @ExceptionHandler(NoResourceFoundException.class)
-  ResponseEntity<ErrorBody> notFound(NoResourceFoundException e) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ErrorBody.of(null, "not found"));
   }
 
   @ExceptionHandler(DataAccessException.class)

@@ -3,7 +3,6 @@ package io.redstats.red.conflicts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.redstats.contract.auth.BearerSecurity;
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.event.StatEvent;
@@ -135,7 +134,7 @@ class ConflictIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> "c2".equals(cursor()) && lastAfter().equals("c2"));
     String authorization = INGEST.conflictsRequests().get(0).authorization();
-    var token = BearerSecurity.decoder(RedClient.SECRET).decode(authorization.substring(7));
+    var token = JwtSupport.decoder(RedClient.SECRET).decode(authorization.substring(7));
     assertThat(JwtSupport.hasScope(token, Scopes.INGEST)).isTrue();
   }
 

@@ -2,7 +2,6 @@ package io.redstats.red.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redstats.contract.auth.BearerSecurity;
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.red.security.SecurityProperties;
@@ -74,6 +73,6 @@ class ProducerTokenTest {
 
   private static Jwt verify(String authorization) {
     assertThat(authorization).startsWith("Bearer ");
-    return BearerSecurity.decoder(SECRET).decode(authorization.substring("Bearer ".length()));
+    return JwtSupport.decoder(SECRET).decode(authorization.substring("Bearer ".length()));
   }
 }

@@ -3,7 +3,6 @@ package io.redstats.red.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.redstats.contract.auth.BearerSecurity;
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
@@ -77,7 +76,7 @@ class ImageUploadIT {
     // signed by RED itself: a service token (scope ingest, no client_id) valid for minutes
     String authorization = INGEST.received().get(0).authorization();
     assertThat(authorization).startsWith("Bearer ");
-    Jwt token = BearerSecurity.decoder(RedClient.SECRET).decode(authorization.substring(7));
+    Jwt token = JwtSupport.decoder(RedClient.SECRET).decode(authorization.substring(7));
     assertThat(JwtSupport.hasScope(token, Scopes.INGEST)).isTrue();
     assertThat(JwtSupport.clientId(token)).isNull();
     assertThat(token.getExpiresAt()).isBefore(Instant.now().plus(Duration.ofMinutes(11)));
@@ -191,7 +190,29 @@ class ImageUploadIT {
     Reply reply = RedClient.withToken(port, null).upload(TestImages.png(4, 4, 1), "image/png");
 
     assertThat(reply.status()).isEqualTo(401);
-    assertThat(reply.errorMessage()).isEqualTo("a valid bearer token is required");
+    assertThat(reply.errorMessage()).isEqualTo("a bearer token is required");
+  }
+
+  @Test
+  void theErrorPageIsA404InTheJsonBodyAndHealthHidesDetails() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> error =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/error"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> health =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(error.statusCode()).isEqualTo(404);
+    assertThat(error.body()).isEqualTo("{\"errors\":[{\"message\":\"not found\"}]}");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).doesNotContain("components", "diskSpace");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.redstats.api.errors;
 
+import io.redstats.kit.errors.ErrorBody;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,16 +8,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * The error policy of every endpoint: bad parameters 400 naming each one, a client asking for
- * another client's images 403, an {@code Accept} that excludes JSON 406, ClickHouse not answering
- * 503 with {@code Retry-After} (logged, the caller retries), anything else 500 (logged with its
- * stack: a bug).
+ * The error policy of the API's endpoints: bad parameters 400 naming each one, ClickHouse not
+ * answering 503 with {@code Retry-After} (logged, the caller retries). The service kit answers the
+ * rest in the same body: a client asking for another client's images 403, an {@code Accept} that
+ * excludes JSON 406, anything else 500 (logged with its stack: a bug).
  *
  * <p>Every body here is JSON whatever the request's {@code Accept} says: the content type is set
  * before Spring negotiates, so negotiation is skipped. Left to negotiate, {@code Accept: image/png}
@@ -38,11 +37,6 @@ public class ApiExceptionHandler {
     return json(HttpStatus.BAD_REQUEST).body(new ErrorBody(e.errors()));
   }
 
-  @ExceptionHandler(AccessDeniedException.class)
-  ResponseEntity<ErrorBody> forbidden(AccessDeniedException e) {
-    return json(HttpStatus.FORBIDDEN).body(ErrorBody.of(null, e.getMessage()));
-  }
-
   /**
    * Tomcat refuses a query parameter that is not valid UTF-8 when Spring first reads the
    * parameters. Left alone, it escaped Spring with an ERROR and a stack trace per request; it is
@@ -53,13 +47,6 @@ public class ApiExceptionHandler {
     LOG.debug("answering 400: {}", e.getMessage());
     return json(HttpStatus.BAD_REQUEST)
         .body(ErrorBody.of("the query string must be valid UTF-8 after percent-decoding"));
-  }
-
-  /** The endpoints produce JSON only; a client that accepts none of it is told so, in JSON. */
-  @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-  ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-    return json(HttpStatus.NOT_ACCEPTABLE)
-        .body(ErrorBody.of("Accept must allow application/json, the only type this API answers"));
   }
 
   @ExceptionHandler(StatsUnavailableException.class)

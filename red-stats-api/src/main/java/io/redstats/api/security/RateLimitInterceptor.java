@@ -1,6 +1,6 @@
 package io.redstats.api.security;
 
-import io.redstats.api.errors.ErrorBody;
+import io.redstats.kit.errors.ErrorBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

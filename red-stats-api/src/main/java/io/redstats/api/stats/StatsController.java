@@ -3,7 +3,8 @@ package io.redstats.api.stats;
 import io.redstats.api.params.QueryParameters;
 import io.redstats.api.params.SeriesQuery;
 import io.redstats.api.params.StatsQuery;
-import io.redstats.api.security.QueryAccess;
+import io.redstats.kit.security.Caller;
+import io.redstats.kit.security.VisibilityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -33,11 +34,11 @@ class StatsController {
       "Only this client's images; a client token may only name its own client";
 
   private final ClickHouseStats stats;
-  private final QueryAccess access;
+  private final VisibilityRule visibility;
 
-  StatsController(ClickHouseStats stats, QueryAccess access) {
+  StatsController(ClickHouseStats stats, VisibilityRule visibility) {
     this.stats = stats;
-    this.access = access;
+    this.visibility = visibility;
   }
 
   @GetMapping
@@ -50,7 +51,7 @@ class StatsController {
           String clientId,
       @AuthenticationPrincipal Jwt token) {
     StatsQuery query = QueryParameters.stats(from, to, red, clientId);
-    query = query.forClient(access.clientFor(token, query.clientId()));
+    query = query.forClient(visibility.visibleClient(Caller.of(token), query.clientId()));
     Counts counts = stats.count(query);
     return new StatsResponse(
         query.fromMs(),
@@ -74,7 +75,7 @@ class StatsController {
           String clientId,
       @AuthenticationPrincipal Jwt token) {
     SeriesQuery query = QueryParameters.series(from, to, step, red, clientId);
-    query = query.forClient(access.clientFor(token, query.range().clientId()));
+    query = query.forClient(visibility.visibleClient(Caller.of(token), query.range().clientId()));
     StatsQuery range = query.range();
     return new SeriesResponse(
         range.fromMs(),

@@ -119,10 +119,7 @@ class StatsAccessIT extends ApiTestSupport {
     assertThat(answer.status()).isEqualTo(401);
     assertThat(answer.raw().headers().firstValue("WWW-Authenticate"))
         .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer").doesNotContain("error="));
-    assertThat(message(answer))
-        .isEqualTo(
-            "a valid bearer token is required: Full authentication is required to access"
-                + " this resource");
+    assertThat(message(answer)).isEqualTo("a bearer token is required");
   }
 
   @Test
@@ -214,6 +211,19 @@ class StatsAccessIT extends ApiTestSupport {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.body().get("paths").has("/stats")).isTrue();
     assertThat(answer.body().get("paths").has("/stats/series")).isTrue();
+    assertThat(answer.body().at("/components/securitySchemes/bearer/scheme").asString())
+        .isEqualTo("bearer");
+  }
+
+  @Test
+  void errorPageAndHealthAnswerJsonWithoutDetails() {
+    Answer error = get("/error", token(CLIENT_A, "query"));
+    Answer health = get("/actuator/health", null);
+
+    assertThat(error.status()).isEqualTo(404);
+    assertThat(message(error)).isEqualTo("not found");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().has("components")).isFalse();
   }
 
   private static String message(Answer answer) {

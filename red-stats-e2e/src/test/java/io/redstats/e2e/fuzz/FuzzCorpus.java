@@ -63,6 +63,7 @@ public final class FuzzCorpus {
   static final String IMAGE = "bad-image";
   static final String MULTIPART = "multipart";
   static final String FRAMES = "ws-frames";
+  static final String ERROR_PAGE = "error-page";
 
   private static final int TEN_MB = 10 * 1024 * 1024;
 
@@ -117,7 +118,8 @@ public final class FuzzCorpus {
       String uploadWithoutClient,
       String wrongScope,
       String expired,
-      String wrongSecret) {}
+      String wrongSecret,
+      Function<String, String> signed) {}
 
   private final long seed;
   private final int variations;
@@ -564,6 +566,7 @@ public final class FuzzCorpus {
         Target.INGEST,
         (String auth) ->
             authPost("/stats", auth, "application/json").body(event().getBytes(UTF_8)));
+    errorPageCases(INGEST, Target.INGEST, "/stats", tokens.ingest());
     add(
         INGEST,
         AUTH,
@@ -614,6 +617,55 @@ public final class FuzzCorpus {
       add(endpoint, AUTH, form[0], target, request.apply(form[1]));
       replaceLast(FuzzCase::asAuthAbuse);
     }
+    for (String[] claim : badClaims()) {
+      add(endpoint, AUTH, claim[0], target, request.apply("Bearer " + claim[1]));
+      replaceLast(FuzzCase::asAuthAbuse);
+    }
+  }
+
+  /**
+   * Tokens signed with the deployment's secret whose claims are wrong: no {@code exp}, a {@code
+   * client_id} that is not a positive 64-bit JSON integer. Every scope, so only the claim is wrong.
+   */
+  private List<String[]> badClaims() {
+    String claims =
+        "{\"iss\":\"redstats\",\"sub\":\"fuzz\",\"scope\":\"ingest query subscribe upload admin\"";
+    String exp = ",\"exp\":" + (now / 1000 + 7_200);
+    List<String[]> tokens = new ArrayList<>();
+    tokens.add(
+        new String[] {
+          "token without exp",
+          this.tokens.signed().apply(claims + ",\"client_id\":" + CLIENT_ID + "}")
+        });
+    for (String clientId : List.of("506.9", "-5", "0", "18446744073709552122", "\"abc\"")) {
+      tokens.add(
+          new String[] {
+            "client_id " + clientId,
+            this.tokens.signed().apply(claims + exp + ",\"client_id\":" + clientId + "}")
+          });
+    }
+    return tokens;
+  }
+
+  /**
+   * Boot's error page asked for directly, and a method the endpoint does not take: a 4xx in the
+   * JSON body, never a 5xx.
+   */
+  private void errorPageCases(String endpoint, Target target, String path, String token) {
+    add(endpoint, ERROR_PAGE, "GET /error without token", target, authGet("/error", null));
+    add(endpoint, ERROR_PAGE, "GET /error", target, authGet("/error", "Bearer " + token));
+    add(
+        endpoint,
+        ERROR_PAGE,
+        "GET /error as HTML",
+        target,
+        authGet("/error", "Bearer " + token).header("Accept: text/html"));
+    add(
+        endpoint,
+        ERROR_PAGE,
+        "DELETE " + path,
+        target,
+        Request.of("DELETE", path).header("Authorization: Bearer " + token));
   }
 
   // ---------------------------------------------------------------- api
@@ -740,6 +792,7 @@ public final class FuzzCorpus {
             .withoutContentLength()
             .halfClosed());
     authCases(API_STATS, Target.API, auth -> authGet("/stats?" + okRange + "&red=0.5", auth));
+    errorPageCases(API_STATS, Target.API, "/stats", tokens.query().apply(apiSubject()));
     add(
         API_STATS,
         AUTH,
@@ -879,6 +932,11 @@ public final class FuzzCorpus {
       add(HANDSHAKE, AUTH, form[0], Target.NOTIFIER, wsRequest(form[1], form[2]));
       replaceLast(FuzzCase::asAuthAbuse);
     }
+    for (String[] claim : badClaims()) {
+      add(HANDSHAKE, AUTH, claim[0], Target.NOTIFIER, wsRequest(query, "Bearer " + claim[1]));
+      replaceLast(FuzzCase::asAuthAbuse);
+    }
+    errorPageCases(HANDSHAKE, Target.NOTIFIER, "/alerts", tokens.subscribe());
     add(HANDSHAKE, AUTH, "Basic header", Target.NOTIFIER, wsRequest(query, "Basic dXNlcjpwYXNz"));
     replaceLast(FuzzCase::asAuthAbuse);
   }
@@ -1094,6 +1152,7 @@ public final class FuzzCorpus {
             .withoutContentLength()
             .body(chunked(truncated)));
     authCases(RED_UPLOAD, Target.RED, auth -> authPost("/images", auth, "image/png").body(png));
+    errorPageCases(RED_UPLOAD, Target.RED, "/images", tokens.upload());
     add(
         RED_UPLOAD,
         AUTH,

@@ -1,17 +1,20 @@
 package io.redstats.ingest.ingest;
 
 import io.redstats.ingest.publish.KafkaUnavailableException;
+import io.redstats.kit.errors.ErrorBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** Turns every refusal into its status and an {@link ErrorBody}, and counts it. */
+/**
+ * Turns every refusal of {@code POST /stats} into its status and an {@link ErrorBody}, and counts
+ * it; the service kit answers the rest (404, 405, 406, {@code /error}) in the same body.
+ */
 @RestControllerAdvice
 class IngestExceptionHandler {
 
@@ -39,12 +42,6 @@ class IngestExceptionHandler {
                     + StatsController.NDJSON
                     + ", not "
                     + (e.getContentType() == null ? "missing" : e.getContentType())));
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ErrorBody> methodNotAllowed(HttpRequestMethodNotSupportedException e) {
-    return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
-        .body(ErrorBody.of(e.getMethod() + " is not supported here"));
   }
 
   @ExceptionHandler(KafkaUnavailableException.class)

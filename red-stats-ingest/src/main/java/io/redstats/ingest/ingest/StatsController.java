@@ -1,6 +1,7 @@
 package io.redstats.ingest.ingest;
 
 import io.redstats.contract.auth.JwtSupport;
+import io.redstats.kit.errors.ErrorBody;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -28,7 +28,8 @@ class AuthIT extends IngestITSupport {
     HttpResponse<String> response = post("application/json", anEvent(id), null);
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer"));
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(response.body())
         .isEqualTo("{\"errors\":[{\"message\":\"a bearer token is required\"}]}");
@@ -42,7 +43,8 @@ class AuthIT extends IngestITSupport {
         post("application/json", anEvent(id), token(Scopes.QUERY, Scopes.SUBSCRIBE));
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"insufficient_scope\""));
     assertThat(response.body())
         .isEqualTo(
             "{\"errors\":[{\"message\":\"the token lacks the scope this endpoint needs\"}]}");
@@ -80,7 +82,8 @@ class AuthIT extends IngestITSupport {
     HttpResponse<String> response = post("application/json", anEvent(freshImageId()), forged);
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
     assertThat(response.body())
         .startsWith("{\"errors\":[{\"message\":\"a valid bearer token is required: ");
   }
@@ -91,6 +94,35 @@ class AuthIT extends IngestITSupport {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"status\":\"UP\"");
+    // No paths, disk sizes or components for a caller without an admin token
+    assertThat(response.body()).doesNotContain("components", "diskSpace", "path");
+  }
+
+  @Test
+  void aTokenWithoutExpIs401AndNothingIsStored() throws Exception {
+    long id = freshImageId();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(TokenClaims.ISSUER)
+            .subject("it")
+            .claim(TokenClaims.SCOPE, Scopes.INGEST)
+            .build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+    jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+
+    HttpResponse<String> response = post("application/json", anEvent(id), jwt.serialize());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("exp");
+    assertThat(kafka().raw(Set.of(id))).isZero();
+  }
+
+  @Test
+  void theErrorPageIsA404InTheJsonBody() {
+    HttpResponse<String> response = get("/error", null);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).isEqualTo("{\"errors\":[{\"message\":\"not found\"}]}");
   }
 
   @Test
@@ -112,10 +144,10 @@ class AuthIT extends IngestITSupport {
   }
 
   @Test
-  void openApiDocsDescribeThePostEndpoint() {
-    HttpResponse<String> response = get("/v3/api-docs", ingestToken());
+  void openApiDocsArePublicAndDescribeThePostEndpoint() {
+    HttpResponse<String> response = get("/v3/api-docs", null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("/stats");
+    assertThat(response.body()).contains("/stats").contains("\"bearerFormat\":\"JWT\"");
   }
 }

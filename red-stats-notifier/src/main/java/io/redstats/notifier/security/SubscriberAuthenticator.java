@@ -2,7 +2,8 @@ package io.redstats.notifier.security;
 
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
-import io.redstats.notifier.security.VisibilityProperties.Visibility;
+import io.redstats.kit.security.BearerSecurityAutoConfiguration;
+import io.redstats.kit.security.VisibilityRule;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -20,11 +21,11 @@ public class SubscriberAuthenticator {
   private static final String BEARER = "Bearer ";
 
   private final JwtDecoder decoder;
-  private final Visibility visibility;
+  private final VisibilityRule visibility;
 
-  public SubscriberAuthenticator(JwtDecoder decoder, VisibilityProperties visibility) {
+  public SubscriberAuthenticator(JwtDecoder decoder, VisibilityRule visibility) {
     this.decoder = decoder;
-    this.visibility = visibility.visibility();
+    this.visibility = visibility;
   }
 
   /**
@@ -38,7 +39,9 @@ public class SubscriberAuthenticator {
     try {
       jwt = decoder.decode(token);
     } catch (JwtException e) {
-      throw new AuthException(HttpStatus.UNAUTHORIZED, "invalid token: " + e.getMessage());
+      // The decoder's reason is in plain words: no exp, a bad client_id, expired, forged.
+      throw new AuthException(
+          HttpStatus.UNAUTHORIZED, BearerSecurityAutoConfiguration.INVALID_TOKEN + e.getMessage());
     }
     boolean admin = JwtSupport.hasScope(jwt, Scopes.ADMIN);
     if (!admin && !JwtSupport.hasScope(jwt, Scopes.SUBSCRIBE)) {
@@ -54,17 +57,11 @@ public class SubscriberAuthenticator {
    * @throws AuthException 403 when it asks for a client it may not see
    */
   public Long visibleClient(Caller caller, Long requested) {
-    if (caller.admin() || visibility == Visibility.ALL) {
-      return requested;
+    try {
+      return visibility.visibleClient(caller.clientId(), caller.admin(), requested);
+    } catch (VisibilityRule.Denied e) {
+      throw new AuthException(HttpStatus.FORBIDDEN, e.getMessage());
     }
-    if (caller.clientId() == null) {
-      throw new AuthException(HttpStatus.FORBIDDEN, "the token names no client_id");
-    }
-    if (requested != null && !requested.equals(caller.clientId())) {
-      throw new AuthException(
-          HttpStatus.FORBIDDEN, "a client token sees only its own client_id's images");
-    }
-    return caller.clientId();
   }
 
   private static String tokenFrom(String authorization, String accessToken) {
@@ -77,6 +74,7 @@ public class SubscriberAuthenticator {
     if (accessToken != null && !accessToken.isBlank()) {
       return accessToken;
     }
-    throw new AuthException(HttpStatus.UNAUTHORIZED, "a bearer token is required");
+    throw new AuthException(
+        HttpStatus.UNAUTHORIZED, BearerSecurityAutoConfiguration.TOKEN_REQUIRED);
   }
 }

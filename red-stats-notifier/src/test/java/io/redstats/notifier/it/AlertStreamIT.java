@@ -402,8 +402,14 @@ class AlertStreamIT {
       assertThat(badToken.statusCode()).isEqualTo(401);
       assertThat(badToken.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(h -> assertThat(h).startsWith("Bearer error=\"invalid_token\""));
-      assertThat(errorMessage(badToken)).startsWith("invalid token: ");
-      assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+      assertThat(errorMessage(badToken))
+          .isEqualTo("a valid bearer token is required: the token is not a well-formed signed JWT");
+      HttpResponse<String> health = get("/actuator/health", null);
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).doesNotContain("components");
+      HttpResponse<String> errorPage = get("/error", null);
+      assertThat(errorPage.statusCode()).isEqualTo(404);
+      assertThat(errorMessage(errorPage)).isEqualTo("not found");
     }
   }
 

@@ -7,10 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
+import io.redstats.kit.ServiceKitProperties.Visibility;
+import io.redstats.kit.security.VisibilityRule;
 import io.redstats.notifier.feed.FeedProperties;
 import io.redstats.notifier.feed.LiveFeed;
 import io.redstats.notifier.security.SubscriberAuthenticator;
-import io.redstats.notifier.security.VisibilityProperties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +37,7 @@ class SubscribeHandshakeTest {
   private final SubscribeHandshake handshake =
       new SubscribeHandshake(
           new SubscriberAuthenticator(
-              JwtSupport.decoder(SECRET),
-              new VisibilityProperties(VisibilityProperties.Visibility.OWN)),
+              JwtSupport.decoder(SECRET), new VisibilityRule(Visibility.OWN)),
           new LiveFeed(
               new FeedProperties(
                   "127.0.0.1:9",
