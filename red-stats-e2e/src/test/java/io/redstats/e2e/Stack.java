@@ -2,7 +2,6 @@ package io.redstats.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.testsupport.FreePorts;
 import io.redstats.testsupport.Nginx;

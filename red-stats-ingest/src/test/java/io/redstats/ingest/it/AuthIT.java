@@ -139,8 +139,7 @@ class AuthIT extends IngestITSupport {
         .contains("redstats_dedup_duplicates")
         .contains("redstats_sink_lag")
         .contains("redstats_sink_freshness")
-        .containsPattern(
-            "kafka_producer_record_send_total\\{.*client_id=\"producer-redstats-ingest-");
+        .containsPattern("kafka_producer_record_send_total\\{.*client_id=\"redstats-ingest\"");
   }
 
   @Test
