@@ -212,17 +212,31 @@ class KubernetesManifestsTest {
     assertThat(probe.getHttpGet().getPort().getStrVal()).as(container).isEqualTo("http");
   }
 
-  /** The /liveness and /readiness groups exist only where the service turns them on. */
+  /**
+   * The /liveness and /readiness groups exist only where they are turned on: by the service kit's
+   * defaults for every service built on it, unless the service's own configuration turns them off.
+   */
   private static boolean healthProbesEnabled(String module) throws Exception {
     Path resources = ROOT.resolve(module).resolve("src/main/resources");
     Path yml = resources.resolve("application.yml");
     Path properties = resources.resolve("application.properties");
-    if (Files.exists(yml)) {
-      return Pattern.compile("probes:\\s*\\n\\s*enabled:\\s*true")
-          .matcher(Files.readString(yml))
-          .find();
+    String own =
+        Files.exists(yml)
+            ? Files.readString(yml)
+            : Files.exists(properties) ? Files.readString(properties) : "";
+    if (Pattern.compile("probes(:\\s*\\n\\s*enabled:|\\.enabled=)\\s*false").matcher(own).find()) {
+      return false;
     }
-    return Files.readString(properties).contains("management.endpoint.health.probes.enabled=true");
+    boolean onTheKit =
+        Files.readString(ROOT.resolve(module).resolve("pom.xml"))
+            .contains("<artifactId>red-stats-service-kit</artifactId>");
+    boolean kitTurnsThemOn =
+        Files.readString(
+                ROOT.resolve(
+                    "red-stats-service-kit/src/main/java/io/redstats/kit/ServiceKitDefaults.java"))
+            .contains("\"management.endpoint.health.probes.enabled\", \"true\"");
+    return (onTheKit && kitTurnsThemOn)
+        || Pattern.compile("probes(:\\s*\\n\\s*enabled:|\\.enabled=)\\s*true").matcher(own).find();
   }
 
   @Test
