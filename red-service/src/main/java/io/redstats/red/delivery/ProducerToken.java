@@ -2,7 +2,7 @@ package io.redstats.red.delivery;
 
 import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
-import io.redstats.red.security.SecurityProperties;
+import io.redstats.kit.ServiceKitProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -33,11 +33,12 @@ public class ProducerToken {
   private long renewAtNanos;
 
   @Autowired
-  ProducerToken(DeliveryProperties delivery, SecurityProperties security) {
-    this(delivery.producerToken(), security, delivery.producerTokenTtl(), System::nanoTime);
+  ProducerToken(DeliveryProperties delivery, ServiceKitProperties kit) {
+    this(delivery.producerToken(), kit.security(), delivery.producerTokenTtl(), System::nanoTime);
   }
 
-  ProducerToken(String fixed, SecurityProperties security, Duration ttl, LongSupplier nanoClock) {
+  ProducerToken(
+      String fixed, ServiceKitProperties.Security security, Duration ttl, LongSupplier nanoClock) {
     this.fixed = fixed == null || fixed.isBlank() ? null : fixed;
     this.minter = this.fixed == null ? new TokenMinter(security.secret()) : null;
     this.ttl = ttl;

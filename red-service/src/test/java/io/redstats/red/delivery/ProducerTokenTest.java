@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.contract.auth.Scopes;
-import io.redstats.red.security.SecurityProperties;
+import io.redstats.kit.ServiceKitProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,7 @@ class ProducerTokenTest {
   @Test
   void redSignsAShortLivedServiceTokenWithScopeIngest() {
     ProducerToken token =
-        new ProducerToken(null, new SecurityProperties(SECRET, null), TTL, nanos::get);
+        new ProducerToken(null, new ServiceKitProperties.Security(SECRET, null), TTL, nanos::get);
 
     Jwt jwt = verify(token.authorization());
 
@@ -38,7 +38,7 @@ class ProducerTokenTest {
   @Test
   void tokenIsRenewedOnceHalfItsLifeHasPassed() {
     ProducerToken token =
-        new ProducerToken(null, new SecurityProperties(SECRET, null), TTL, nanos::get);
+        new ProducerToken(null, new ServiceKitProperties.Security(SECRET, null), TTL, nanos::get);
     String first = token.authorization();
 
     nanos.set(TTL.toNanos() / 2 - 1);
@@ -54,7 +54,7 @@ class ProducerTokenTest {
   void explicitlyConfiguredFixedTokenIsSentAsIs() {
     ProducerToken token =
         new ProducerToken(
-            "fixed.token.value", new SecurityProperties(SECRET, null), TTL, nanos::get);
+            "fixed.token.value", new ServiceKitProperties.Security(SECRET, null), TTL, nanos::get);
 
     assertThat(token.authorization()).isEqualTo("Bearer fixed.token.value");
     nanos.set(TTL.toNanos());
@@ -66,7 +66,7 @@ class ProducerTokenTest {
     Path file = dir.resolve("jwt-secret");
     Files.writeString(file, SECRET + "\n");
     ProducerToken token =
-        new ProducerToken(null, new SecurityProperties(null, file), TTL, nanos::get);
+        new ProducerToken(null, new ServiceKitProperties.Security(null, file), TTL, nanos::get);
 
     assertThat(JwtSupport.hasScope(verify(token.authorization()), Scopes.INGEST)).isTrue();
   }
