@@ -1,4 +1,4 @@
-package io.redstats.ingest.ingest;
+package io.redstats.ingest.intake;
 
 import static io.redstats.contract.event.EventFields.CLIENT_ID;
 import static io.redstats.contract.event.EventFields.IMAGE_ID;

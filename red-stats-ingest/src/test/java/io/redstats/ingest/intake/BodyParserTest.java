@@ -1,4 +1,4 @@
-package io.redstats.ingest.ingest;
+package io.redstats.ingest.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.redstats.ingest.ingest;
+package io.redstats.ingest.intake;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.redstats.ingest.ingest;
+package io.redstats.ingest.intake;
 
 import io.redstats.contract.auth.JwtSupport;
 import io.redstats.kit.errors.ErrorBody;

@@ -1,4 +1,4 @@
-package io.redstats.ingest.ingest;
+package io.redstats.ingest.intake;
 
 /** The {@code reason} tag of the {@code redstats.ingest.refused} metric. */
 final class RefusalReason {
