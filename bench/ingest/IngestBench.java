@@ -32,7 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <ol>
  *   <li><b>producer</b>: the batch path's baseline, Kafka's own producer sending the records (same
- *       serializer, acks=all, idempotent, linger 5 ms as the service, no transactions) to a topic
+ *       serializer, acks=all, idempotent, linger 0 as the service, no transactions) to a topic
  *       of the same broker. It warms up for the given seconds, prints {@code bench:ready}, then for
  *       each line on stdin (a number of seconds) sends for that long, waits for every
  *       acknowledgement and prints {@code bench:<events/s>} of that window (other lines on stdout
@@ -69,7 +69,7 @@ public final class IngestBench {
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     try (KafkaProducer<Long, StatEvent> producer =
             new KafkaProducer<>(
                 config, Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer());
