@@ -95,15 +95,11 @@ class ConflictLog implements DisposableBean {
         for (TopicPartition partition : partitions) {
           next.put(
               partition.partition(),
-              Math.max(next.get(partition.partition()), position(partition)));
+              Math.max(next.get(partition.partition()), consumer.position(partition)));
         }
       }
     }
     return new Page(page, new ConflictCursor(next));
-  }
-
-  private long position(TopicPartition partition) {
-    return consumer.position(partition);
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> ends, Map<Integer, Long> next) {

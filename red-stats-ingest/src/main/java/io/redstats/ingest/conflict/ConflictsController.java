@@ -1,10 +1,10 @@
 package io.redstats.ingest.conflict;
 
 import io.redstats.contract.auth.JwtSupport;
-import io.redstats.contract.event.FieldError;
 import io.redstats.contract.event.ImageConflict;
 import io.redstats.contract.event.StatEvent;
 import io.redstats.ingest.dedup.KnownImages;
+import io.redstats.kit.errors.ErrorBody;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -127,9 +127,9 @@ class ConflictsController {
   }
 
   @ExceptionHandler(BadParameter.class)
-  ResponseEntity<Map<String, List<FieldError>>> badParameter(BadParameter e) {
+  ResponseEntity<ErrorBody> badParameter(BadParameter e) {
     return ResponseEntity.status(HttpStatus.BAD_REQUEST)
         .contentType(MediaType.APPLICATION_JSON)
-        .body(Map.of("errors", List.of(FieldError.of(null, e.field, e.getMessage()))));
+        .body(ErrorBody.of(e.field, e.getMessage()));
   }
 }

@@ -6,6 +6,7 @@ import io.redstats.contract.auth.Scopes;
 import io.redstats.contract.auth.TokenMinter;
 import io.redstats.contract.event.EventJson;
 import io.redstats.contract.event.StatEvent;
+import io.redstats.kit.ServiceKitProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,9 +74,9 @@ public class KnownImages {
       DedupStreams dedup,
       DedupProperties properties,
       MeterRegistry registry,
-      @Value("${redstats.security.jwt-secret}") String secret) {
+      ServiceKitProperties kit) {
     this.dedup = dedup;
-    this.minter = new TokenMinter(secret);
+    this.minter = new TokenMinter(kit.security().secret());
     this.peerTimeout = properties.peerTimeout();
     this.http = HttpClient.newBuilder().connectTimeout(peerTimeout).build();
     this.unanswered =
